@@ -1,0 +1,91 @@
+"""A mapped file -> a canonical table: contract field names, contract types.
+
+Every value that cannot be read is counted and reported (it becomes empty, the
+row stays), so the row accounting downstream stays exact.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from truce.contract import Contract
+from truce.findings import EXAMPLES_SHOWN, Finding
+from truce.mapping import Mapping
+from truce.parsing import null_placeholders, to_amount, to_boolean, to_datetime
+from truce.sources import normalise_sources
+
+ROW = "_row"  # the row's number among the file's data rows, shown in examples
+
+
+def to_canonical(
+    frame: pl.DataFrame, mapping: Mapping, contract: Contract
+) -> tuple[pl.DataFrame, list[Finding]]:
+    """Rename, type and tidy the mapped columns; report what could not be read.
+
+    Raises nothing for bad values; a missing required field is an error finding
+    and the table comes back empty.
+    """
+    table = contract.tables[mapping.table]
+    missing = [f for f in table.required if f not in mapping.columns]
+    if missing:
+        names = ", ".join(missing)
+        return pl.DataFrame(), [
+            Finding(
+                table=table.name,
+                check="error",
+                level="error",
+                field=missing[0],
+                message=f"No column is mapped to the required field(s) {names}, "
+                f"so the {table.name} table cannot be used. Map a column to it.",
+            )
+        ]
+
+    raw = null_placeholders(
+        frame.select([pl.col(c).alias(f) for f, c in mapping.columns.items()]),
+        [str(p) for p in contract.definitions.get("placeholders", [])],
+    ).with_row_index(ROW, offset=1)
+
+    findings: list[Finding] = []
+    columns = [raw[ROW]]
+    for name in mapping.columns:
+        spec = table.fields[name]
+        parsed = _parse(raw[name], spec.type, contract)
+        if parsed is None:
+            columns.append(raw[name])
+            continue
+        columns.append(parsed.values)
+        bad = int(parsed.unreadable.sum())
+        if bad:
+            check = contract.checks["unparseable_value"]
+            examples = raw.filter(parsed.unreadable).select(ROW, name).head(EXAMPLES_SHOWN)
+            findings.append(
+                Finding(
+                    table=table.name,
+                    check=check.name,
+                    level=check.level,
+                    field=name,
+                    rows=bad,
+                    message=f"{bad:,} row(s) {check.says}: {name} (column "
+                    f"'{mapping.columns[name]}'). {parsed.detail}".strip(),
+                    examples=examples.to_dicts(),
+                )
+            )
+    typed = pl.DataFrame(columns)
+    if "lead_source" in typed.columns:
+        typed = typed.with_columns(normalise_sources(typed["lead_source"], contract))
+    return typed, findings
+
+
+def _parse(values: pl.Series, kind: str, contract: Contract):
+    """The typed column for a contract type; None for text that stays text."""
+    if kind == "datetime":
+        return to_datetime(values)
+    if kind == "amount":
+        return to_amount(values)
+    if kind == "boolean":
+        return to_boolean(
+            values,
+            true_words=contract.words("won_stages"),
+            false_words=contract.words("lost_stages"),
+        )
+    return None

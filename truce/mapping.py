@@ -1,0 +1,137 @@
+"""Raw export columns -> canonical fields.
+
+Order of trust: the user's own override, then a known vendor preset, then the
+contract's synonyms. Each column feeds at most one field and each field takes at
+most one column, so the mapping shown to the user is always a clean one-to-one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from truce.contract import TABLE_NAMES, Contract
+
+PRESETS_PATH = Path(__file__).resolve().parent.parent / "data_checks" / "presets.yaml"
+
+# Words in a file name that say which table it holds ("hubspot-deals.csv").
+FILENAME_HINTS = {
+    "leads": ("lead", "contact", "person", "prospect"),
+    "opportunities": ("opportunit", "deal", "pipeline"),
+    "activities": ("activit", "task", "call", "engagement", "touch"),
+    "spend": ("spend", "cost", "budget", "ads"),
+}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which column of the file feeds which canonical field of `table`."""
+
+    table: str
+    columns: dict[str, str]  # canonical field -> column in the file
+    preset: str | None = None  # vendor shape recognised, in words ("HubSpot leads")
+
+
+def normalise_name(name: str) -> str:
+    """`LeadSource`, `lead_source` and `Lead Source ` are the same header."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name.strip())
+    return re.sub(r"[\s_\-/.:?#()]+", " ", name.lower()).strip()
+
+
+@cache
+def load_presets() -> dict[str, dict]:
+    return yaml.safe_load(PRESETS_PATH.read_text(encoding="utf-8"))
+
+
+def detect_preset(columns: list[str]) -> tuple[str, dict] | None:
+    """The vendor preset whose tell-tale columns are all present, if any."""
+    present = {normalise_name(c) for c in columns}
+    for name, preset in load_presets().items():
+        if all(normalise_name(c) in present for c in preset["detect"]):
+            return name, preset
+    return None
+
+
+def guess_table(columns: list[str], contract: Contract, filename: str = "") -> str | None:
+    """The canonical table this file most likely holds, or None when nothing fits.
+
+    A table only qualifies when all its required fields are found; among those,
+    the one with most fields matched wins, with the file name breaking ties.
+    """
+    found = detect_preset(columns)
+    if found:
+        return found[1]["table"]
+    lowered = filename.lower()
+    best, best_score = None, 0.0
+    for table in TABLE_NAMES:
+        mapped = auto_map(columns, table, contract).columns
+        if not all(f in mapped for f in contract.tables[table].required):
+            continue
+        score = len(mapped) + (2.5 if any(h in lowered for h in FILENAME_HINTS[table]) else 0)
+        if score > best_score:
+            best, best_score = table, score
+    return best
+
+
+def auto_map(
+    columns: list[str],
+    table: str,
+    contract: Contract,
+    overrides: dict[str, str | None] | None = None,
+) -> Mapping:
+    """Map the file's columns to `table`'s fields; `overrides` wins (None unmaps a field)."""
+    fields = contract.tables[table].fields
+    by_norm: dict[str, str] = {}
+    for column in columns:
+        by_norm.setdefault(normalise_name(column), column)
+
+    overrides = overrides or {}
+    unmapped = {f for f, column in overrides.items() if column is None}
+    chosen: dict[str, str] = {}
+    used: set[str] = set()
+
+    def take(field_name: str, column: str) -> None:
+        free = field_name not in chosen and field_name not in unmapped and column not in used
+        if field_name in fields and free:
+            chosen[field_name] = column
+            used.add(column)
+
+    for field_name, column in overrides.items():
+        if column in columns:
+            take(field_name, column)
+
+    preset_label = None
+    found = detect_preset(columns)
+    if found and found[1]["table"] == table:
+        preset_label = f"{found[1]['vendor']} {table}"
+        for field_name, header in found[1]["columns"].items():
+            if normalise_name(header) in by_norm:
+                take(field_name, by_norm[normalise_name(header)])
+
+    # Exact canonical names first, then synonyms in the contract's order of fields.
+    for field_name in fields:
+        if normalise_name(field_name) in by_norm:
+            take(field_name, by_norm[normalise_name(field_name)])
+    for field_name, spec in fields.items():
+        for synonym in spec.synonyms:
+            column = by_norm.get(normalise_name(synonym))
+            if column is not None and column not in used:
+                take(field_name, column)
+                break
+
+    return Mapping(table=table, columns=chosen, preset=preset_label)
+
+
+def parse_map_option(text: str) -> tuple[str, str, str]:
+    """`leads.lead_source=Original Source` -> ('leads', 'lead_source', 'Original Source')."""
+    target, sep, column = text.partition("=")
+    table, dot, field_name = target.strip().partition(".")
+    if not sep or not dot or not column.strip() or table not in TABLE_NAMES:
+        raise ValueError(
+            f"--map '{text}' should look like table.field=column, e.g. leads.lead_source=Source"
+        )
+    return table, field_name.strip(), column.strip()

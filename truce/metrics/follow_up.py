@@ -1,0 +1,102 @@
+"""Does sales follow up? Share touched, share within the SLA, and how fast."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from truce.metrics.rates import rate
+
+# Response-time bands shown in the distribution, upper bounds in hours.
+BANDS = (
+    ("under 1 h", 1),
+    ("1–4 h", 4),
+    ("4–24 h", 24),
+    ("1–3 days", 72),
+    ("3–7 days", 168),
+    ("over 7 days", None),
+)
+NEVER = "never touched"
+UNTOUCHED_COLUMNS = ("lead_id", "lead_source", "owner", "created_at", "company", "email", "segment")
+
+
+def follow_up_flags(sla_hours: float) -> list[pl.Expr]:
+    """followed_up: any first touch at/after creation; sla_met: within the SLA.
+
+    sla_met is null when the lead has no creation date: the data cannot say.
+    """
+    return [
+        pl.col("first_touch_at").is_not_null().alias("followed_up"),
+        pl.when(pl.col("created_at").is_not_null())
+        .then(pl.col("hours_to_first_touch").fill_null(float("inf")) <= sla_hours)
+        .alias("sla_met"),
+    ]
+
+
+def follow_up_summary(leads: pl.DataFrame, sla_hours: float, by: str | None = "lead_source"):
+    """Per group: leads, followed up, SLA met (counts and rates), hours to first touch."""
+    keys = [by] if by else []
+    grouped = leads.with_columns(follow_up_flags(sla_hours))
+    aggregates = [
+        pl.len().alias("leads"),
+        pl.col("followed_up").sum().alias("followed_up"),
+        pl.col("sla_met").sum().alias("sla_met"),
+        pl.col("sla_met").count().alias("_dated"),
+        pl.col("hours_to_first_touch").median().alias("median_hours_to_first_touch"),
+        pl.col("hours_to_first_touch")
+        .quantile(0.9, interpolation="linear")
+        .alias("p90_hours_to_first_touch"),
+        pl.col("touches").mean().alias("touches_per_lead"),
+    ]
+    summary = grouped.group_by(keys).agg(aggregates) if keys else grouped.select(aggregates)
+    return summary.with_columns(
+        rate("followed_up", "leads").alias("followed_up_rate"),
+        rate("sla_met", "_dated").alias("sla_met_rate"),
+    ).drop("_dated")
+
+
+def response_bands(leads: pl.DataFrame, by: str = "lead_source") -> pl.DataFrame:
+    """How many leads were first touched in each response-time band, never touched included."""
+    band = pl.when(pl.col("first_touch_at").is_null()).then(pl.lit(NEVER))
+    for label, upper in BANDS:
+        band = band.when(
+            pl.lit(True) if upper is None else pl.col("hours_to_first_touch") < upper
+        ).then(pl.lit(label))
+    labels = [label for label, _ in BANDS] + [NEVER]
+    counted = (
+        leads.filter(pl.col("created_at").is_not_null() | pl.col("first_touch_at").is_null())
+        .with_columns(band.alias("band"))
+        .group_by(by, "band")
+        .agg(pl.len().alias("leads"))
+    )
+    return counted.with_columns(
+        (pl.col("leads") / pl.col("leads").sum().over(by)).alias("share"),
+        pl.col("band").replace_strict({b: i for i, b in enumerate(labels)}).alias("band_order"),
+    ).sort(by, "band_order")
+
+
+def weekly_trend(leads: pl.DataFrame, sla_hours: float) -> pl.DataFrame:
+    """Per week of lead creation: followed-up and SLA-met rates."""
+    weekly = leads.filter(pl.col("created_at").is_not_null()).with_columns(
+        pl.col("created_at").dt.truncate("1w").dt.date().alias("week")
+    )
+    return follow_up_summary(weekly, sla_hours, by="week").sort("week")
+
+
+def untouched_leads(leads: pl.DataFrame) -> pl.DataFrame:
+    """Every lead with no sales touch at all: the list to take into the pipeline meeting."""
+    columns = [c for c in UNTOUCHED_COLUMNS if c in leads.columns]
+    return leads.filter(pl.col("first_touch_at").is_null()).select(columns).sort("created_at")
+
+
+def slower_sources(summary: pl.DataFrame, overall_median: float | None) -> list[str]:
+    """Sentences naming sources whose median first touch is at least twice the overall one."""
+    if overall_median is None or overall_median <= 0:
+        return []
+    slow = summary.filter(pl.col("median_hours_to_first_touch") >= 2 * overall_median).sort(
+        "median_hours_to_first_touch", descending=True
+    )
+    return [
+        f"{row['lead_source']} leads wait a median {row['median_hours_to_first_touch']:.1f} h "
+        f"for a first touch, against {overall_median:.1f} h across all sources."
+        for row in slow.iter_rows(named=True)
+    ]

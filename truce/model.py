@@ -1,0 +1,222 @@
+"""Validated canonical tables -> fact tables the metrics read.
+
+`lead_facts`: one row per lead, with the stage it reached, its first sales touch
+and its outcome, wherever in the exports that information lives.
+`opportunity_facts`: one row per opportunity, with its outcome and its source
+(its own, else its lead's), so a pipeline export works without any leads file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from truce.contract import Contract
+from truce.sources import UNKNOWN
+
+DATETIME = pl.Datetime("us")
+LEAD_ATTRIBUTES = ("owner", "segment", "company_size", "country", "campaign", "company", "email")
+HOURS = 3_600_000_000  # microseconds in an hour
+
+
+@dataclass(frozen=True)
+class Facts:
+    leads: pl.DataFrame  # empty (no columns) when no leads file was given
+    opportunities: pl.DataFrame  # empty when no opportunities file was given
+    activities: pl.DataFrame  # lead_id, occurred_at, owner (touches after creation only)
+    spend: pl.DataFrame
+    available: frozenset[str] = field(default_factory=frozenset)  # what the data can tell
+
+    def can(self, *what: str) -> bool:
+        return all(w in self.available for w in what)
+
+
+def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
+    """The column when the export has it, else a typed empty one (so joins stay simple)."""
+    return pl.col(name) if name in frame.columns else pl.lit(None, dtype).alias(name)
+
+
+def opportunity_outcomes(opps: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """Won / closed per opportunity from whatever the export carries.
+
+    An explicit won flag wins; else the stage name; else a won date alone means
+    won (a "won deals" export). Closed: explicit flag, else a won or lost stage.
+    """
+    stage = _column(opps, "stage", pl.String).str.to_lowercase().str.strip_chars()
+    won_stage = stage.is_in(sorted(contract.words("won_stages")))
+    lost_stage = stage.is_in(sorted(contract.words("lost_stages")))
+    won_at = _column(opps, "won_at", DATETIME)
+    is_won = pl.coalesce(
+        _column(opps, "is_won", pl.Boolean),
+        pl.when(stage.is_not_null()).then(won_stage),
+        won_at.is_not_null(),
+    )
+    is_closed = pl.coalesce(
+        _column(opps, "is_closed", pl.Boolean),
+        pl.when(stage.is_not_null()).then(won_stage | lost_stage),
+        is_won,
+    )
+    return opps.with_columns(
+        is_won.alias("is_won"),
+        (is_closed | is_won).alias("is_closed"),
+        pl.coalesce(won_at, _column(opps, "close_date", DATETIME)).alias("closed_at"),
+        _column(opps, "amount", pl.Float64),
+        _column(opps, "created_at", DATETIME),
+        _column(opps, "owner", pl.String),
+        _column(opps, "lead_id", pl.String),
+        _column(opps, "lead_source", pl.String),
+    )
+
+
+def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
+    leads = tables.get("leads")
+    opps = tables.get("opportunities")
+    acts = tables.get("activities")
+    spend = tables.get("spend", pl.DataFrame())
+    available: set[str] = set()
+    if spend.height:
+        available.add("spend")
+
+    opp_facts = pl.DataFrame()
+    if opps is not None and opps.height:
+        opp_facts = opportunity_outcomes(opps, contract)
+        available.update({"opportunities", "opportunity_outcome"})
+        if opp_facts["amount"].is_not_null().any():
+            available.add("amount")
+
+    touches = pl.DataFrame(
+        schema={"lead_id": pl.String, "occurred_at": DATETIME, "owner": pl.String}
+    )
+    if acts is not None and acts.height:
+        touches = acts.select("lead_id", "occurred_at", _column(acts, "owner", pl.String))
+
+    if leads is None or not leads.height:
+        if opp_facts.height:
+            opp_facts = opp_facts.with_columns(pl.col("lead_source").fill_null(UNKNOWN))
+        return Facts(pl.DataFrame(), opp_facts, touches, spend, frozenset(available))
+
+    lead_facts = _lead_facts(leads, opp_facts, touches, contract)
+    available.add("leads")
+    if lead_facts["created_at"].is_not_null().any():
+        available.add("created_at")
+    available.update(stage for stage in ("mql", "sql") if _told(leads, stage))
+    if _told(leads, "won") or opp_facts.height:
+        available.add("outcome")
+    if lead_facts["revenue"].is_not_null().any():
+        available.add("amount")
+    if "first_touch_at" in leads.columns or touches.height:
+        available.add("follow_up")
+    if opp_facts.height:
+        # An opportunity's source is its own, else the source of the lead it came from.
+        opp_facts = (
+            opp_facts.join(
+                lead_facts.select("lead_id", pl.col("lead_source").alias("_lead_source")),
+                on="lead_id",
+                how="left",
+            )
+            .with_columns(
+                pl.coalesce("lead_source", "_lead_source").fill_null(UNKNOWN).alias("lead_source")
+            )
+            .drop("_lead_source")
+        )
+    return Facts(lead_facts, opp_facts, touches, spend, frozenset(available))
+
+
+def _told(leads: pl.DataFrame, stage: str) -> bool:
+    """Whether the leads file says anything at all about reaching a stage."""
+    columns = {
+        "mql": ("mql_at", "status"),
+        "sql": ("sql_at", "status"),
+        "won": ("is_won", "won_at"),
+    }
+    return any(c in leads.columns for c in columns[stage])
+
+
+def _lead_facts(
+    leads: pl.DataFrame, opps: pl.DataFrame, touches: pl.DataFrame, contract: Contract
+) -> pl.DataFrame:
+    status = _column(leads, "status", pl.String).str.to_lowercase().str.strip_chars()
+    base = leads.select(
+        "lead_id",
+        "lead_source",
+        _column(leads, "created_at", DATETIME),
+        *(_column(leads, a, pl.String) for a in LEAD_ATTRIBUTES),
+        _column(leads, "disqualified_reason", pl.String),
+        _column(leads, "status", pl.String),
+        _column(leads, "mql_at", DATETIME),
+        _column(leads, "sql_at", DATETIME),
+        _column(leads, "first_touch_at", DATETIME).alias("_first_touch_given"),
+        (
+            _column(leads, "is_won", pl.Boolean).fill_null(False)
+            | _column(leads, "won_at", DATETIME).is_not_null()
+        ).alias("_won_self"),
+        _column(leads, "won_at", DATETIME).alias("_won_at_self"),
+        _column(leads, "amount", pl.Float64).alias("_amount_self"),
+        status.is_in(sorted(contract.words("mql_statuses"))).alias("_mql_status"),
+        status.is_in(sorted(contract.words("sql_statuses"))).alias("_sql_status"),
+    )
+
+    if opps.height:
+        per_lead = (
+            opps.filter(pl.col("lead_id").is_not_null())
+            .group_by("lead_id")
+            .agg(
+                pl.len().alias("opportunities"),
+                pl.col("created_at").min().alias("opportunity_at"),
+                pl.col("is_won").any().alias("_won_opp"),
+                pl.col("closed_at").filter(pl.col("is_won")).min().alias("_won_at_opp"),
+                pl.col("amount").filter(pl.col("is_won")).sum().alias("_amount_opp"),
+                pl.col("amount").filter(pl.col("is_won")).count().alias("_won_amounts"),
+            )
+        )
+    else:
+        per_lead = pl.DataFrame(
+            schema={
+                "lead_id": pl.String,
+                "opportunities": pl.UInt32,
+                "opportunity_at": DATETIME,
+                "_won_opp": pl.Boolean,
+                "_won_at_opp": DATETIME,
+                "_amount_opp": pl.Float64,
+                "_won_amounts": pl.UInt32,
+            }
+        )
+    first_touch = touches.group_by("lead_id").agg(
+        pl.col("occurred_at").min().alias("_first_activity"), pl.len().alias("touches")
+    )
+
+    facts = (
+        base.join(per_lead, on="lead_id", how="left", maintain_order="left")
+        .join(first_touch, on="lead_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("opportunities").fill_null(0),
+            pl.col("touches").fill_null(0),
+            (pl.col("_won_self") | pl.col("_won_opp").fill_null(False)).alias("won"),
+        )
+    )
+    facts = facts.with_columns(
+        (pl.col("mql_at").is_not_null() | pl.col("_mql_status")).alias("mql_reached"),
+        (pl.col("sql_at").is_not_null() | pl.col("_sql_status")).alias("sql_reached"),
+        (pl.col("opportunities") > 0).alias("opportunity_reached"),
+        pl.coalesce("_won_at_opp", "_won_at_self").alias("won_at"),
+        pl.when(pl.col("won"))
+        .then(
+            pl.when(pl.col("_won_amounts") > 0)
+            .then(pl.col("_amount_opp"))
+            .otherwise(pl.col("_amount_self"))
+        )
+        .alias("revenue"),
+        # A given first touch before the lead existed is not a follow-up of that lead.
+        pl.min_horizontal(
+            pl.when(
+                pl.col("_first_touch_given") >= pl.col("created_at").fill_null(pl.datetime(1, 1, 1))
+            ).then(pl.col("_first_touch_given")),
+            "_first_activity",
+        ).alias("first_touch_at"),
+    )
+    return facts.with_columns(
+        ((pl.col("first_touch_at") - pl.col("created_at")).dt.total_microseconds() / HOURS).alias(
+            "hours_to_first_touch"
+        ),
+    ).drop(pl.selectors.starts_with("_"))

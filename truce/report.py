@@ -1,0 +1,122 @@
+"""The headline numbers as one plain dict: what `python -m truce report` prints.
+
+Built from the same metric functions the pages call, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+
+from truce.filters import Filters
+from truce.findings import Report
+from truce.metrics import follow_up, funnel, win_rate
+from truce.model import Facts
+
+SOURCE_KEYS = (
+    "lead_source",
+    "leads",
+    "won",
+    "lead_to_win_rate",
+    "win_rate_ci_low",
+    "win_rate_ci_high",
+    "opportunity_win_rate",
+    "followed_up_rate",
+    "sla_met_rate",
+    "median_hours_to_first_touch",
+    "revenue",
+    "revenue_per_lead",
+)
+
+
+def headline(
+    facts: Facts, validation: Report, sla_hours: float, filters: Filters | None = None
+) -> dict:
+    filters = filters or Filters()
+    leads = filters.leads(facts.leads)
+    opps = filters.opportunities(facts.opportunities, facts.leads)
+    return {
+        "rows": dict(validation.rows_in),
+        "excluded": {t: validation.excluded(t) for t in validation.rows_in},
+        "validation": {"errors": len(validation.errors), "warnings": len(validation.warnings)},
+        "overall": _overall(facts, leads, opps, sla_hours),
+        "by_source": _by_source(facts, leads, opps, sla_hours),
+    }
+
+
+def _overall(facts: Facts, leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: float) -> dict:
+    out: dict = dict.fromkeys(
+        (
+            "leads",
+            "mqls",
+            "sqls",
+            "opportunities",
+            "won",
+            "lead_to_win_rate",
+            "opportunity_win_rate",
+            "followed_up_rate",
+            "sla_met_rate",
+            "median_hours_to_first_touch",
+            "revenue",
+        )
+    )
+    if opps.height:
+        opp = win_rate.opportunity_outcomes(opps, by=None).row(0, named=True)
+        out["opportunities"] = opp["opportunities"]
+        out["opportunity_win_rate"] = opp["opportunity_win_rate"]
+        out["won"] = opp["won_opportunities"]
+        out["revenue"] = opp["won_amount"] if facts.can("amount") else None
+    if facts.can("leads"):
+        stages = funnel.stages_available(facts)
+        counts = funnel.funnel(leads, stages).select("stage", "count").rows()
+        reached = dict(counts)
+        lead = win_rate.lead_outcomes(leads, by=None).row(0, named=True)
+        out.update(
+            leads=leads.height,
+            mqls=reached.get("MQL"),
+            sqls=reached.get("SQL"),
+            won=lead["won"] if facts.can("outcome") else None,
+            lead_to_win_rate=lead["lead_to_win_rate"] if facts.can("outcome") else None,
+            revenue=lead["revenue"],
+        )
+        if facts.can("follow_up"):
+            touch = follow_up.follow_up_summary(leads, sla_hours, by=None).row(0, named=True)
+            out.update(
+                followed_up_rate=touch["followed_up_rate"],
+                sla_met_rate=touch["sla_met_rate"],
+                median_hours_to_first_touch=touch["median_hours_to_first_touch"],
+            )
+    return _clean(out)
+
+
+def _by_source(facts: Facts, leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: float):
+    if not facts.can("leads"):
+        if not opps.height:
+            return []
+        table = win_rate.opportunity_outcomes(opps).rename({"won_opportunities": "won"})
+        table = table.with_columns(pl.col("won_amount").alias("revenue"))
+    else:
+        table = win_rate.by_source(leads, opps)
+        if facts.can("follow_up"):
+            table = table.join(
+                follow_up.follow_up_summary(leads, sla_hours).select(
+                    "lead_source", "followed_up_rate", "sla_met_rate", "median_hours_to_first_touch"
+                ),
+                on="lead_source",
+                how="left",
+            )
+        if not facts.can("outcome"):
+            table = table.with_columns(
+                pl.lit(None, pl.Float64).alias(c)
+                for c in ("lead_to_win_rate", "win_rate_ci_low", "win_rate_ci_high")
+            )
+    rows = []
+    for row in table.sort("lead_source").iter_rows(named=True):
+        rows.append(_clean({key: row.get(key) for key in SOURCE_KEYS}))
+    return rows
+
+
+def _clean(values: dict) -> dict:
+    """JSON-safe: NaN becomes null, whole counts stay ints."""
+    return {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in values.items()}

@@ -1,0 +1,170 @@
+"""read_table on small files built in the test: encodings, delimiters, layouts, garbage."""
+
+import datetime as dt
+import io
+import zipfile
+
+import polars as pl
+import pytest
+import xlsxwriter
+
+from truce.io import LoadError, read_table
+
+ROWS = [["name", "amount"], ["Société", "1,5"], ["Müller", "€3"]]
+
+
+def _text(delimiter: str, rows: list[list[str]] = ROWS, newline: str = "\n") -> str:
+    return (
+        newline.join(delimiter.join(f'"{c}"' if "," in c else c for c in r) for r in rows) + newline
+    )
+
+
+EXPECTED = {"name": ["Société", "Müller"], "amount": ["1,5", "€3"]}
+
+
+@pytest.mark.parametrize(
+    ("data", "note"),
+    [
+        pytest.param(_text(",").encode(), "UTF-8 text, separated by ','", id="utf8-comma"),
+        pytest.param(_text(";").encode(), "UTF-8 text, separated by ';'", id="utf8-semicolon"),
+        pytest.param(_text("\t").encode(), "UTF-8 text, separated by tabs", id="utf8-tab"),
+        pytest.param(_text("|").encode(), "UTF-8 text, separated by '|'", id="utf8-pipe"),
+        pytest.param(b"\xef\xbb\xbf" + _text(",").encode(), "UTF-8 text (with BOM)", id="utf8-bom"),
+        pytest.param(_text(";").encode("cp1252"), "Windows-1252 text", id="windows-1252"),
+        pytest.param(_text("\t", newline="\r\n").encode("utf-16"), "UTF-16 text", id="utf16-bom"),
+        pytest.param(_text("\t").encode("utf-16-le"), "UTF-16 text (no BOM)", id="utf16-le-no-bom"),
+        pytest.param(_text("\t").encode("utf-16-be"), "UTF-16 text (no BOM)", id="utf16-be-no-bom"),
+    ],
+)
+def test_encodings_and_delimiters(data: bytes, note: str) -> None:
+    loaded = read_table(data, "deals.csv")
+    assert loaded.frame.to_dict(as_series=False) == EXPECTED
+    assert note in loaded.notes[0]
+    assert loaded.skipped_rows == 0
+
+
+def test_header_on_line_3_with_title_lines() -> None:
+    data = b"Leads report\nExported 2024-01-02\nid;name;amount\nL1;Ann;1,5\nL2;Bob;2\n"
+    loaded = read_table(data, "leads.csv")
+    assert loaded.frame.columns == ["id", "name", "amount"]
+    assert loaded.frame["id"].to_list() == ["L1", "L2"]
+    assert "header on line 3" in loaded.notes[0]
+
+
+def test_names_values_ragged_and_footer() -> None:
+    data = b"a, ,a,a\n 1 ,  ,3,4,5\n6\n7,8,9,10\nGrand Total,30,,\n"
+    loaded = read_table(data, "x.csv")
+    assert loaded.frame.columns == ["a", "column_2", "a_2", "a_3"]
+    assert loaded.frame.rows() == [
+        ("1", None, "3", "4"),
+        ("6", None, None, None),
+        ("7", "8", "9", "10"),
+    ]
+    assert loaded.skipped_rows == 1
+    assert any("1 row(s) had more values" in n for n in loaded.notes)
+    assert any("footer" in n for n in loaded.notes)
+
+
+def test_truncated_last_row_is_skipped() -> None:
+    loaded = read_table(b"a,b,c\n1,2,3\n4,5", "x.csv")
+    assert loaded.frame.rows() == [("1", "2", "3")]
+    assert loaded.skipped_rows == 1
+
+
+def test_utf8_sample_then_windows_1252_later() -> None:
+    data = b"id,name\n" + b"1,a\n" * 20_000 + b"2,Soci\xe9t\xe9\n"
+    loaded = read_table(data, "x.csv")
+    assert loaded.frame["name"][-1] == "Société"
+    assert "Windows-1252" in loaded.notes[0]
+
+
+def _workbook() -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    book.add_worksheet("Empty")
+    sheet = book.add_worksheet("Leads")
+    sheet.write_row(0, 0, ["Leads report"])
+    sheet.write_row(2, 0, ["id", "created", "amount"])
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(3, 0, ["L1", None, 5.5])
+    sheet.write_datetime(3, 1, dt.datetime(2020, 1, 2), date)
+    sheet.write_row(4, 0, ["L2", None, 7])
+    sheet.write_datetime(4, 1, dt.datetime(2020, 1, 3), date)
+    book.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("filename", ["leads.xlsx", "leads.csv"], ids=["xlsx", "xlsx-misnamed"])
+def test_xlsx(filename: str) -> None:
+    loaded = read_table(_workbook(), filename)
+    assert loaded.frame.to_dict(as_series=False) == {
+        "id": ["L1", "L2"],
+        "created": ["2020-01-02", "2020-01-03"],
+        "amount": ["5.5", "7"],
+    }
+    assert loaded.notes[0] == "Sheet 'Leads' of 2 sheets read."
+
+
+def test_parquet_cast_to_strings() -> None:
+    buffer = io.BytesIO()
+    pl.DataFrame(
+        {
+            "n": [1, None],
+            "d": [dt.date(2020, 1, 1), None],
+            "t": [dt.datetime(2020, 1, 1, 5, 6, 7)] * 2,
+        }
+    ).write_parquet(buffer)
+    loaded = read_table(buffer.getvalue(), "x.parquet")
+    assert loaded.frame.rows() == [
+        ("1", "2020-01-01", "2020-01-01 05:06:07"),
+        (None, None, "2020-01-01 05:06:07"),
+    ]
+
+
+def test_zip_bomb_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"0" * 20_000_000)
+    with pytest.raises(LoadError, match="unsafe size"):
+        read_table(buffer.getvalue(), "bomb.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        pytest.param(b"", "sales.csv", "sales.csv is empty.", id="empty"),
+        pytest.param(b" \n\t\r\n ", "sales.csv", "sales.csv is empty.", id="whitespace-only"),
+        pytest.param(b"a,b\n", "x.csv", "x.csv has column names but no rows.", id="header-only"),
+        pytest.param(
+            bytes(range(256)) * 4,
+            "deals.csv",
+            "deals.csv does not look like a table: it contains binary data.",
+            id="binary-renamed-csv",
+        ),
+        pytest.param(
+            bytes(range(7, 256)) * 4,
+            "deals.xlsx",
+            "deals.xlsx is named like an Excel file but is not a readable workbook.",
+            id="random-bytes-xlsx",
+        ),
+        pytest.param(
+            b"PK\x03\x04garbage",
+            "deals.xlsx",
+            "deals.xlsx is a damaged zip or Excel file.",
+            id="broken-zip",
+        ),
+    ],
+)
+def test_garbage(data: bytes, filename: str, message: str) -> None:
+    with pytest.raises(LoadError) as error:
+        read_table(data, filename)
+    assert str(error.value) == message
+
+
+def test_real_export() -> None:
+    with open("/work/shared/data/xeducation_leads.csv", "rb") as handle:
+        loaded = read_table(handle.read(), "xeducation_leads.csv")
+    assert loaded.frame.height == 9240
+    assert loaded.frame.columns[0] == "ProspectID"
+    assert "Converted" in loaded.frame.columns
+    assert loaded.frame.schema["Converted"] == pl.String

@@ -1,0 +1,430 @@
+"""Uploaded bytes -> a Polars frame of strings.
+
+Everything is read as text on purpose: typing (dates, amounts, flags) happens later, per column,
+in `truce.parsing`, where the format can be detected from the values. Polars would otherwise
+guess (and `try_parse_dates` guesses wrong: `20-10-16` becomes year 0016).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import fastexcel
+import polars as pl
+
+SAMPLE_BYTES = 64 * 1024  # sniff on a sample only: the full file goes straight to Polars
+SNIFF_ROWS = 200
+HEADER_SEARCH_ROWS = 30  # report title lines above the header are few
+MAX_UNZIPPED_BYTES = 1024**3  # zip bomb guard for xlsx
+MAX_ZIP_RATIO = 200
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tabs", "|": "'|'"}
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
+PARQUET_MAGIC = b"PAR1"
+EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+# A cell that reads as a number (or amount / date): header rows are mostly not like this.
+_NUMBERISH = re.compile(r"^[-+($€£]*[\d.,:/\s-]*\d[\d.,:/\s%)-]*$")
+# Footer lines some exports append after the data (report totals, Salesforce disclaimers).
+_FOOTER = re.compile(
+    r"^(grand\s+total|sub-?total|totals?|sum|record\s+count|count|confidential|copyright|"
+    r"generated\s+by)\b",
+    re.IGNORECASE,
+)
+
+
+class LoadError(ValueError):
+    """A file that cannot be read as a table.
+
+    str(error) is one plain-English line meant for a non-technical user.
+    """
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    name: str  # the file name as uploaded
+    frame: pl.DataFrame  # every column pl.String, values stripped, "" -> null
+    notes: tuple[str, ...]  # what was detected, in plain words
+    skipped_rows: int  # data rows that could not be kept; the reason is in notes
+
+
+def read_table(data: bytes, filename: str) -> LoadedFile:
+    """Read an uploaded CSV/TSV/text, Excel or Parquet file into a frame of strings."""
+    name = PurePath(filename).name or "The file"
+    # Check the sample first: strip() on the whole file would copy it.
+    if not data[:SAMPLE_BYTES].strip() and not data.strip():
+        raise LoadError(f"{name} is empty.")
+    ext = PurePath(filename).suffix.lower()
+    try:
+        if data.startswith(PARQUET_MAGIC):
+            frame, notes, skipped = _read_parquet(data)
+        elif data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
+            frame, notes, skipped = _read_excel(data, name)
+        elif ext == ".parquet":
+            raise LoadError(f"{name} is named like a Parquet file but is not one.")
+        else:
+            frame, notes, skipped = _read_text(data, name, ext)
+    except LoadError:
+        raise
+    except Exception as error:  # never let a library's technical error reach the user
+        raise LoadError(f"{name} could not be read as a table ({type(error).__name__}).") from error
+    if frame.height == 0:
+        raise LoadError(f"{name} has column names but no rows.")
+    return LoadedFile(name=name, frame=frame, notes=tuple(notes), skipped_rows=skipped)
+
+
+# ---------------------------------------------------------------------------- text files
+
+
+def _read_text(data: bytes, name: str, ext: str) -> tuple[pl.DataFrame, list[str], int]:
+    raw, encoding_note = _to_utf8(data, name, ext)
+    try:
+        return _read_utf8(raw, encoding_note, name)
+    except pl.exceptions.ComputeError as error:
+        # The sample was UTF-8 but a later byte is not: validating the whole file up front
+        # would cost a full extra pass on every (valid) large file, so recover here instead.
+        if raw is not data or "utf-8" not in str(error).lower():
+            raise
+    return _read_utf8(_recode(data, "cp1252", name), "Windows-1252 text", name)
+
+
+def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame, list[str], int]:
+    sample = raw[:SAMPLE_BYTES]
+    whole = len(raw) <= SAMPLE_BYTES
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=whole)
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise LoadError(f"{name} is empty.")
+    if not whole:  # the last sampled line is probably cut in two: leave it out
+        text = text[: text.rfind("\n") + 1] or text
+    delimiter = _sniff_delimiter(text)
+    rows = _sample_rows(text, delimiter)
+    header_at = _find_header(rows)
+    header, first_line, skip_lines = rows[header_at]
+    names = _clean_names(header)
+    notes = [
+        f"Read as {encoding_note}, separated by {DELIMITER_NAMES[delimiter]}, "
+        f"header on line {first_line}."
+    ]
+
+    raw, skipped = _drop_truncated_last_line(raw, delimiter, len(names), notes)
+    frame = _polars_csv(raw, delimiter, names, skip_lines, notes)
+    frame, skipped_footer = _finish(frame, notes)
+    return frame, notes, skipped + skipped_footer
+
+
+def _to_utf8(data: bytes, name: str, ext: str) -> tuple[bytes, str]:
+    """Return UTF-8 bytes for Polars and a plain description of the original encoding.
+
+    UTF-8 (the common, large case) is passed through untouched: Polars strips a UTF-8 BOM
+    itself. Other encodings are decoded and re-encoded once.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data, "UTF-8 text (with BOM)"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _recode(data, "utf-16", name), "UTF-16 text"
+    sample = data[:SAMPLE_BYTES]
+    if b"\x00" in sample:
+        utf16 = _utf16_without_bom(sample)
+        if utf16:
+            return _recode(data, utf16, name), "UTF-16 text (no BOM)"
+        raise _not_a_table(name, ext)
+    # Control characters other than tab/CR/LF/form feed do not occur in real text exports.
+    controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13))
+    if controls > max(2, len(sample) // 100):
+        raise _not_a_table(name, ext)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=len(data) <= SAMPLE_BYTES)
+    except UnicodeDecodeError:
+        return _recode(data, "cp1252", name), "Windows-1252 text"
+    return data, "UTF-8 text"
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """Excel 'Unicode text' without BOM: ASCII-range text has a NUL in every other byte."""
+    even, odd = sample[0::2], sample[1::2]
+    if not even or not odd:
+        return None
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    if odd_nul > 0.3 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.3 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _recode(data: bytes, encoding: str, name: str) -> bytes:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        if encoding != "cp1252":
+            raise LoadError(f"{name} looks like {encoding.upper()} text but is damaged.") from None
+        # Bytes undefined in Windows-1252 (0x81, 0x8D...): Latin-1 keeps every byte readable.
+        text = data.decode("latin-1")
+    return text.removeprefix("\ufeff").encode("utf-8")
+
+
+def _not_a_table(name: str, ext: str) -> LoadError:
+    if ext in EXCEL_EXTENSIONS:
+        return LoadError(f"{name} is named like an Excel file but is not a readable workbook.")
+    return LoadError(f"{name} does not look like a table: it contains binary data.")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Pick the delimiter that splits the most lines into the same number (>1) of fields.
+
+    csv.Sniffer is not used: it is slow on wide samples and picks ',' on semicolon files
+    whose values contain decimal commas.
+    """
+    best, best_score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        counts = [len(_trim(r)) for r, _, _ in _sample_rows(text, delimiter) if _trim(r)]
+        if not counts:
+            continue
+        modal, freq = Counter(counts).most_common(1)[0]
+        if modal < 2:
+            continue
+        score = (freq / len(counts), modal)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _sample_rows(text: str, delimiter: str) -> list[tuple[list[str], int, int]]:
+    """Rows of the sample as (fields, first physical line, physical lines consumed so far)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, previous = [], 0
+    try:
+        for fields in reader:
+            rows.append((fields, previous + 1, reader.line_num))
+            previous = reader.line_num
+            if len(rows) >= SNIFF_ROWS:
+                break
+    except csv.Error:
+        pass  # a broken quote in the sample: what was read so far is enough to sniff
+    return rows
+
+
+def _trim(fields: list[str]) -> list[str]:
+    """Fields without trailing blanks: exports often pad rows with empty cells."""
+    end = len(fields)
+    while end and not fields[end - 1].strip():
+        end -= 1
+    return fields[:end]
+
+
+def _find_header(rows: list[tuple[list[str], int, int]]) -> int:
+    """Index of the header: the first row at least as wide as the typical following row and
+    mostly non-numeric. Report title lines above it are narrower and get skipped."""
+    widths = [len(_trim(fields)) for fields, _, _ in rows]
+    first_filled = next((i for i, w in enumerate(widths) if w), 0)
+    for i in range(first_filled, min(len(rows), HEADER_SEARCH_ROWS)):
+        if not widths[i]:
+            continue
+        following = [w for w in widths[i + 1 : i + 101] if w]
+        # Ties go to the narrower width, so a ragged little file keeps its first line.
+        counts = Counter(following)
+        modal = min(counts, key=lambda w: (-counts[w], w)) if following else widths[i]
+        cells = [c.strip() for c in rows[i][0] if c.strip()]
+        numeric = sum(bool(_NUMBERISH.match(c)) for c in cells)
+        if widths[i] >= modal and numeric <= len(cells) / 2:
+            return i
+    return first_filled
+
+
+def _clean_names(header: list[str]) -> list[str]:
+    """Strip names, name blanks 'column_<n>' (1-based), suffix duplicates '_2', '_3'."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(header, start=1):
+        base = raw.strip() or f"column_{position}"
+        candidate, n = base, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{base}_{n}"
+        seen.add(candidate)
+        names.append(candidate)
+    return names
+
+
+def _drop_truncated_last_line(
+    raw: bytes, delimiter: str, width: int, notes: list[str]
+) -> tuple[bytes, int]:
+    """A download cut short ends mid-row: no final newline and too few fields, or an open
+    quote (which would make Polars fail). Drop that row and say so."""
+    if raw.endswith((b"\n", b"\r")):
+        return raw, 0
+    cut = raw.rfind(b"\n")
+    if cut < 0:
+        return raw, 0
+    last = raw[cut + 1 :].decode("utf-8", "replace")
+    fields = next(csv.reader([last], delimiter=delimiter), [])
+    if last.count('"') % 2 == 0 and len(fields) >= width:
+        return raw, 0
+    notes.append("The last row was cut short (the file may be incomplete) and was skipped.")
+    return raw[: cut + 1], 1
+
+
+def _polars_csv(
+    raw: bytes, delimiter: str, names: list[str], skip_lines: int, notes: list[str]
+) -> pl.DataFrame:
+    """Read with our own header names (Polars would rename duplicates its own way)."""
+    options = {
+        "has_header": False,
+        "skip_lines": skip_lines,
+        "separator": delimiter,
+        "raise_if_empty": False,
+        "missing_columns": "insert",  # the first data row may be shorter than the header
+    }
+    try:
+        return pl.read_csv(raw, schema=dict.fromkeys(names, pl.String), **options)
+    except pl.exceptions.SchemaError:
+        pass  # the first data row is wider than the header
+    except pl.exceptions.ComputeError as error:
+        if "more fields" not in str(error):  # a later row is wider than the header
+            raise
+    # Some rows have more fields than the header: read a few extra columns to count the rows
+    # that lose values, then keep the first len(names) fields.
+    extra = [f"__extra_{i}" for i in range(8)]
+    frame = pl.read_csv(
+        raw,
+        schema=dict.fromkeys(names + extra, pl.String),
+        truncate_ragged_lines=True,
+        extra_columns="ignore",
+        **options,
+    )
+    has_extra = pl.any_horizontal(pl.col(extra).str.strip_chars().str.len_bytes() > 0)
+    count = frame.select(has_extra.fill_null(False).sum()).item()
+    if count:
+        notes.append(
+            f"{count:,} row(s) had more values than there are column names; "
+            f"only their first {len(names)} values were kept."
+        )
+    return frame.drop(extra)
+
+
+# ---------------------------------------------------------------------------- excel, parquet
+
+
+def _read_excel(data: bytes, name: str) -> tuple[pl.DataFrame, list[str], int]:
+    if data.startswith(ZIP_MAGIC):
+        _check_zip(data, name)
+    try:
+        reader = fastexcel.read_excel(data)
+    except Exception as error:
+        raise LoadError(f"{name} could not be opened as an Excel workbook.") from error
+    sheets = reader.sheet_names
+    for sheet_name in sheets:
+        # All cells as strings: fastexcel writes dates as 'YYYY-MM-DD HH:MM:SS'.
+        sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string").to_polars()
+        if sheet.height and sheet.width:
+            break
+    else:
+        raise LoadError(f"{name} has no sheet with data.")
+    sheet = sheet.select(_date_only(pl.col(c)) for c in sheet.columns)
+
+    head = [["" if v is None else str(v) for v in row] for row in sheet.head(SNIFF_ROWS).rows()]
+    header_at = _find_header([(row, 0, 0) for row in head])
+    names = _clean_names(head[header_at])
+    frame = sheet.slice(header_at + 1)
+    frame.columns = names
+    # fastexcel returns the sheet's used range: trailing unnamed, empty columns are noise.
+    frame = frame.select(
+        c
+        for i, c in enumerate(names)
+        if head[header_at][i].strip() or frame[c].null_count() < frame.height
+    )
+    of = f"of {len(sheets)} sheets" if len(sheets) > 1 else "(the only sheet)"
+    notes = [f"Sheet '{sheet_name}' {of} read."]
+    if header_at:
+        notes.append(f"{header_at} title row(s) above the column names were skipped.")
+    frame, skipped = _finish(frame, notes)
+    return frame, notes, skipped
+
+
+def _date_only(column: pl.Expr) -> pl.Expr:
+    """'2020-01-03 00:00:00' -> '2020-01-03' when every datetime in the column is midnight:
+    Excel date cells carry no time, and a spurious 00:00:00 would read as a timestamp."""
+    stamp = column.str.contains(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+    midnight = column.str.ends_with(" 00:00:00")
+    all_midnight = (stamp & ~midnight).fill_null(False).sum() == 0
+    return (
+        pl.when(all_midnight & stamp)
+        .then(column.str.slice(0, 10))
+        .otherwise(column)
+        .alias(column.meta.output_name())
+    )
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    """Refuse zip bombs before fastexcel inflates anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise LoadError(f"{name} is a damaged zip or Excel file.") from error
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_ZIP_RATIO * len(data):
+        raise LoadError(f"{name} expands to an unsafe size when opened and was refused.")
+
+
+def _read_parquet(data: bytes) -> tuple[pl.DataFrame, list[str], int]:
+    frame = pl.read_parquet(io.BytesIO(data))
+    frame = frame.select(_as_string(frame[c]) for c in frame.columns)
+    notes = [f"Parquet file with {frame.width} columns read."]
+    frame, skipped = _finish(frame, notes)
+    return frame, notes, skipped
+
+
+def _as_string(series: pl.Series) -> pl.Series:
+    """Parquet keeps types; downstream expects text, with ISO dates."""
+    dtype = series.dtype
+    if dtype == pl.Datetime:
+        return series.dt.replace_time_zone(None).dt.to_string("%Y-%m-%d %H:%M:%S")
+    if dtype == pl.Date:
+        return series.dt.to_string("%Y-%m-%d")
+    if dtype.is_nested() or dtype == pl.Object:
+        return pl.Series(
+            series.name, [None if v is None else str(v) for v in series.to_list()], pl.String
+        )
+    return series.cast(pl.String)
+
+
+# ---------------------------------------------------------------------------- shared clean-up
+
+
+def _finish(frame: pl.DataFrame, notes: list[str]) -> tuple[pl.DataFrame, int]:
+    """Strip values, blank -> null, drop empty rows and footer rows. Returns rows skipped."""
+    # Stripping every column costs more than parsing the file, so strip only the columns
+    # where some value starts or ends with a space (the way padded exports look).
+    if frame.height:
+        padded = frame.select(
+            (pl.col(c).str.starts_with(" ") | pl.col(c).str.ends_with(" ")).any()
+            for c in frame.columns
+        ).row(0, named=True)
+        frame = frame.with_columns(
+            pl.col(c).str.strip_chars().replace("", None) for c, pad in padded.items() if pad
+        )
+    before = frame.height
+    frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
+    if frame.height < before:
+        notes.append(f"{before - frame.height:,} empty rows were ignored.")
+
+    footer = 0
+    for row in reversed(frame.tail(10).rows()):
+        first = next((v for v in row if v is not None), "")
+        if not _FOOTER.match(first):
+            break
+        footer += 1
+    if footer:
+        frame = frame.head(frame.height - footer)
+        notes.append(f"{footer} footer row(s) at the end (like totals) were skipped.")
+    return frame, footer

@@ -1,0 +1,267 @@
+"""Typed conversion of String columns, with each column's format detected from its values.
+
+Exports mix conventions (US vs European dates, decimal commas, 'Closed Won'), so nothing here
+guesses per value: a format is chosen per column from a sample, then applied vectorised with an
+explicit format. Values that do not fit become null and are flagged `unreadable`, never dropped
+silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+SAMPLE_SIZE = 5000
+MIN_YEAR, MAX_YEAR = 1900, 2200  # parses outside these years are wrong guesses (e.g. year 0016)
+EXCEL_SERIAL_RANGE = (20000, 80000)  # 1954..2119 as Excel day numbers
+EXCEL_ORIGIN = pl.datetime(1899, 12, 30)
+
+# Date-only bases in tie-break order: day-first before month-first, because ambiguous
+# columns are read day-first unless some value proves month-first (which then parses more).
+DATE_BASES = {
+    "%d/%m/%Y": "day/month/year",
+    "%m/%d/%Y": "month/day/year",
+    "%d-%m-%Y": "day-month-year",
+    "%m-%d-%Y": "month-day-year",
+    "%d.%m.%Y": "day.month.year",
+    "%Y/%m/%d": "year/month/day",
+    "%d/%m/%y": "day/month/2-digit year",
+    "%m/%d/%y": "month/day/2-digit year",
+    "%d-%m-%y": "day-month-2-digit year",
+    "%d.%m.%y": "day.month.2-digit year",
+}
+TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
+ISO = "%Y-%m-%d %H:%M:%S"  # the name detect_date_format gives ISO 8601 columns
+EXCEL = "excel_serial"
+
+_ISO_RE = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+
+TRUE_WORDS = ("true", "yes", "y", "1", "t", "1.0", "x", "won", "closed won")
+FALSE_WORDS = ("false", "no", "n", "0", "f", "0.0", "lost", "closed lost")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    values: pl.Series  # typed result, same length and name as input
+    unreadable: pl.Series  # True where the input was non-null but could not be read
+    detail: str  # plain words about what was detected; "" if nothing to say
+
+
+def null_placeholders(frame: pl.DataFrame, placeholders: Iterable[str]) -> pl.DataFrame:
+    """String cells equal (case-insensitive, after strip) to a placeholder like 'N/A' -> null."""
+    words = sorted({p.strip().lower() for p in placeholders})
+    if not words:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars().str.to_lowercase().is_in(words))
+        .then(None)
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+# ---------------------------------------------------------------------------- dates
+
+
+def _sample(s: pl.Series) -> pl.Series:
+    """Up to SAMPLE_SIZE non-null values spread over the column (exports are often sorted)."""
+    values = s.drop_nulls()
+    if values.len() > SAMPLE_SIZE:
+        values = values.gather_every(values.len() // SAMPLE_SIZE).head(SAMPLE_SIZE)
+    return values
+
+
+def _parse_iso(s: pl.Series) -> pl.Series:
+    """ISO 8601 with optional time, seconds, fraction and 'Z'/offset; offsets -> UTC naive."""
+    s = s.str.strip_chars()
+    ok = s.str.contains(_ISO_RE)
+    local = s.str.extract(r"^(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)")
+    local = local.str.replace("T", " ", literal=True)
+    # Pad to full seconds so one explicit format covers every variant.
+    local = (
+        pl.select(
+            pl.when(local.str.len_bytes() == 10)
+            .then(local + " 00:00:00")
+            .when(local.str.len_bytes() == 16)
+            .then(local + ":00")
+            .otherwise(local)
+        )
+        .to_series()
+        .str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us")
+    )
+    offset = s.str.extract(r"([+-]\d{2}):?(\d{2})$", 1).cast(pl.Int64, strict=False)
+    minutes = s.str.extract(r"([+-]\d{2}):?(\d{2})$", 2).cast(pl.Int64, strict=False)
+    total = (offset.abs() * 60 + minutes) * offset.sign().replace(0, 1)
+    shift = pl.select(pl.duration(minutes=total.fill_null(0))).to_series()
+    return pl.select(pl.when(ok).then(local - shift)).to_series()
+
+
+def _parse_excel(s: pl.Series) -> pl.Series:
+    """Excel day numbers (days since 1899-12-30, fraction = time of day)."""
+    days = s.str.strip_chars().cast(pl.Float64, strict=False)
+    low, high = EXCEL_SERIAL_RANGE
+    days = pl.select(pl.when(days.is_between(low, high)).then(days)).to_series()
+    micros = (days * 86_400_000_000).round().cast(pl.Int64)
+    return pl.select(EXCEL_ORIGIN + pl.duration(microseconds=micros)).to_series()
+
+
+def _parser(fmt: str) -> Callable[[pl.Series], pl.Series]:
+    if fmt == ISO:
+        return _parse_iso
+    if fmt == EXCEL:
+        return _parse_excel
+    return lambda s: s.str.strip_chars().str.to_datetime(fmt, strict=False, time_unit="us")
+
+
+def _plausible(parsed: pl.Series) -> pl.Series:
+    """Null out wrong guesses: a 4-digit-year format on '20-10-16' gives year 16."""
+    year = parsed.dt.year()
+    return pl.select(pl.when(year.is_between(MIN_YEAR, MAX_YEAR)).then(parsed)).to_series()
+
+
+def _families() -> dict[str, list[str]]:
+    """Each family is one way of writing the date; its members add the time variants."""
+    families = {ISO: [ISO], EXCEL: [EXCEL]}
+    for base in DATE_BASES:
+        families[base] = [base + suffix for suffix in TIME_SUFFIXES]
+    return families
+
+
+def _rank(sample: pl.Series) -> list[tuple[str, list[str], pl.Series]]:
+    """Families that read some sample values: (family, formats used, parsed mask), best first."""
+    ranked = []
+    for family, formats in _families().items():
+        used, mask = [], pl.Series([False] * sample.len())
+        for fmt in formats:
+            hit = _plausible(_parser(fmt)(sample)).is_not_null()
+            if hit.any():
+                used.append(fmt)
+                mask = mask | hit
+        if used:
+            ranked.append((family, used, mask))
+    # Stable sort keeps the tie-break order of DATE_BASES (day-first first).
+    ranked.sort(key=lambda item: -item[2].sum())
+    return ranked
+
+
+def detect_date_format(values: pl.Series) -> str | None:
+    """The format that reads most values: a strftime format or 'excel_serial'; None if none."""
+    ranked = _rank(_sample(values))
+    if not ranked:
+        return None
+    family, used, _ = ranked[0]
+    sample = _sample(values)
+    counts = [(_plausible(_parser(f)(sample)).is_not_null().sum(), f) for f in used]
+    return max(counts, key=lambda c: c[0])[1] if family not in (ISO, EXCEL) else family
+
+
+def to_datetime(s: pl.Series) -> Parsed:
+    """Parse a String column to pl.Datetime('us'), format detected from its values."""
+    sample = _sample(s)
+    ranked = _rank(sample)
+    if not ranked:
+        values = pl.Series(s.name, [None] * s.len(), pl.Datetime("us"))
+        return Parsed(values, s.is_not_null(), "no value looks like a date" if sample.len() else "")
+    family, formats, mask = ranked[0]
+    details = [_describe(family, sample.filter(mask)[0])]
+    # A second family for the values the first cannot read (e.g. half ISO, half d/m/Y).
+    for other, other_formats, other_mask in ranked[1:]:
+        extra = other_mask & ~mask
+        if extra.any():
+            formats = formats + other_formats
+            details.append("some as " + _describe(other, sample.filter(extra)[0]))
+            break
+    if family in DATE_BASES and ranked[1:] and _ambiguous(family, ranked[1], mask):
+        details.append(f"{DATE_BASES[_swap(family)]} would also fit every value")
+
+    parsed = pl.select(pl.coalesce([_plausible(_parser(f)(s)) for f in formats])).to_series()
+    values = parsed.cast(pl.Datetime("us")).alias(s.name)
+    return Parsed(values, s.is_not_null() & values.is_null(), "dates read as " + "; ".join(details))
+
+
+def _describe(family: str, example: str) -> str:
+    if family == ISO:
+        return f"ISO dates (e.g. {example})"
+    if family == EXCEL:
+        return f"Excel day numbers (e.g. {example})"
+    return f"{DATE_BASES[family]} (e.g. {example})"
+
+
+def _swap(base: str) -> str:
+    return base.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m")
+
+
+def _ambiguous(family: str, runner_up: tuple[str, list[str], pl.Series], mask: pl.Series) -> bool:
+    """The day/month swap of the chosen format read exactly the same values."""
+    other, _, other_mask = runner_up
+    return other == _swap(family) and bool((other_mask == mask).all())
+
+
+# ---------------------------------------------------------------------------- amounts
+
+_CURRENCY = r"(?i)^[A-Z]{3}\s*|\s*[A-Z]{3}$|[$€£¥₹]"
+_SPACES = r"[\s\u00a0\u202f']"  # thousands groupings: space, no-break spaces, apostrophe (CH)
+
+
+def to_amount(s: pl.Series) -> Parsed:
+    """Parse money-like text to Float64, detecting the column's decimal separator."""
+    text = s.str.strip_chars()
+    negative = text.str.contains(r"^\(.*\)$") | text.str.contains(r"^-|-$")
+    body = text.str.replace_all(r"[()]", "").str.replace_all(_CURRENCY, "")
+    body = body.str.replace_all(_SPACES, "").str.strip_chars("-+")
+    scale = pl.select(
+        pl.when(body.str.contains(r"(?i)\dk$"))
+        .then(1_000.0)
+        .when(body.str.contains(r"(?i)\dm$"))
+        .then(1_000_000.0)
+        .otherwise(1.0)
+    ).to_series()
+    body = body.str.replace(r"(?i)(\d)[km]$", "$1")
+    comma = _decimal_comma(body)
+    if comma:
+        body = body.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+    else:
+        body = body.str.replace_all(",", "", literal=True)
+    body = pl.select(pl.when(body.str.contains(r"^\d*\.?\d+$")).then(body)).to_series()
+    number = body.cast(pl.Float64, strict=False) * scale
+    values = pl.select(pl.when(negative).then(-number).otherwise(number)).to_series()
+    values = values.alias(s.name)
+    detail = "amounts read with ',' as the decimal separator" if comma else ""
+    return Parsed(values, s.is_not_null() & values.is_null(), detail)
+
+
+def _decimal_comma(body: pl.Series) -> bool:
+    """Does this column write decimals with a comma? Decide from values that prove it:
+    '1,5' or '1.234,50' prove a comma; '1.5' or '1,234.50' prove a point. '1,234' alone
+    proves nothing (read as thousands)."""
+    sample = _sample(body)
+    last_comma = sample.str.contains(r",\d{1,2}$") | sample.str.contains(r"\.\d{3},\d+$")
+    last_comma = last_comma | sample.str.contains(r",\d{4,}$")
+    last_point = sample.str.contains(r"\.\d{1,2}$") | sample.str.contains(r",\d{3}\.\d+$")
+    last_point = last_point | sample.str.contains(r"\.\d{4,}$")
+    return bool(last_comma.sum() > last_point.sum())
+
+
+# ---------------------------------------------------------------------------- booleans
+
+
+def to_boolean(
+    s: pl.Series, true_words: Iterable[str] = (), false_words: Iterable[str] = ()
+) -> Parsed:
+    """Yes/no-like text to Boolean; the caller's words are added to the usual ones."""
+    mapping = {w: True for w in TRUE_WORDS} | {w: False for w in FALSE_WORDS}
+    mapping |= {w.strip().lower(): True for w in true_words}
+    mapping |= {w.strip().lower(): False for w in false_words}
+    key = s.str.strip_chars().str.to_lowercase()
+    values = key.replace_strict(mapping, default=None, return_dtype=pl.Boolean).alias(s.name)
+    unreadable = s.is_not_null() & values.is_null()
+    detail = ""
+    # A column that only ever says 'x' marks the yes rows; blank then means no.
+    if key.drop_nulls().len() and (key.drop_nulls() == "x").all():
+        values = values.fill_null(False)
+        detail = "an 'x' read as yes and a blank as no"
+    return Parsed(values, unreadable, detail)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from truce.contract import Contract
-from truce.findings import EXAMPLES_SHOWN, Finding
+from truce.findings import EXAMPLES_SHOWN, Finding, rows_with
 from truce.mapping import Mapping
 from truce.parsing import null_placeholders, to_amount, to_boolean, to_datetime
 from truce.sources import normalise_sources
@@ -65,7 +65,7 @@ def to_canonical(
                     level=check.level,
                     field=name,
                     rows=bad,
-                    message=f"{bad:,} row(s) {check.says}: {name} (column "
+                    message=f"{rows_with(bad, check.says)}: {name} (column "
                     f"'{mapping.columns[name]}'). {parsed.detail}".strip(),
                     examples=examples.to_dicts(),
                 )

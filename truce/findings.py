@@ -8,6 +8,11 @@ from dataclasses import dataclass
 EXAMPLES_SHOWN = 5
 
 
+def rows_with(count: int, says: str) -> str:
+    """'1 row with no ID' / '12 rows with no ID': how every finding starts."""
+    return f"{count:,} {'row' if count == 1 else 'rows'} with {says}"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem with one table: an error (table unusable) or a warning (some rows)."""

@@ -43,6 +43,7 @@ class Dataset:
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
     mappings: dict[str, Mapping] = field(default_factory=dict)
+    files: dict[str, LoadedFile] = field(default_factory=dict)  # table -> the file feeding it
 
     def has(self, table: str, *fields: str) -> bool:
         frame = self.tables.get(table)
@@ -99,15 +100,21 @@ def build_dataset(
 ) -> Dataset:
     """Type, link and validate every planned table; count every row in and out."""
     now = now or datetime.now()
-    dataset = Dataset(mappings={t: p.mapping for t, p in plan.items()})
+    dataset = Dataset(
+        mappings={t: p.mapping for t, p in plan.items()},
+        files={t: p.file for t, p in plan.items()},
+    )
     report = dataset.report
     typed: dict[str, pl.DataFrame] = {}
     for table in TABLE_NAMES:
         if table not in plan:
             continue
         frame, findings = to_canonical(plan[table].file.frame, plan[table].mapping, contract)
+        file = plan[table].file
+        if file.skipped_rows:
+            findings.insert(0, _skipped(table, file))
         report.findings.extend(findings)
-        report.rows_in[table] = plan[table].file.frame.height
+        report.rows_in[table] = file.frame.height + file.skipped_rows
         report.rows_kept[table] = 0
         if not any(f.level == "error" for f in findings):
             typed[table] = frame
@@ -131,3 +138,16 @@ def build_dataset(
             )
         )
     return dataset
+
+
+def _skipped(table: str, file: LoadedFile) -> Finding:
+    """Rows the reader could not keep (a report footer, a cut-off last line), with its notes."""
+    return Finding(
+        table=table,
+        check="unreadable_row",
+        level="warning",
+        rows=file.skipped_rows,
+        excluded=file.skipped_rows,
+        message=f"{file.skipped_rows:,} row(s) of {file.name} could not be read as data and were "
+        f"left out. {' '.join(file.notes)}",
+    )

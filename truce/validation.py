@@ -17,7 +17,7 @@ import polars as pl
 
 from truce.canonical import ROW
 from truce.contract import Contract
-from truce.findings import EXAMPLES_SHOWN, Finding
+from truce.findings import EXAMPLES_SHOWN, Finding, rows_with
 from truce.sources import UNKNOWN
 
 # GX phones home and draws progress bars unless told not to; neither belongs in an app.
@@ -198,7 +198,7 @@ def _finding(table: str, frame: pl.DataFrame, check, field: str, rows: list[int]
         field=field,
         rows=len(rows),
         excluded=excluded,
-        message=f"{len(rows):,} row(s) {check.says} ({field}).{outcome}",
+        message=f"{rows_with(len(rows), check.says)} ({field}).{outcome}",
         examples=[{k: _plain(v) for k, v in row.items()} for row in examples.to_dicts()],
     )
 

@@ -1,0 +1,119 @@
+"""Truce: the entry file. State set-up, the shared sidebar, routing. Nothing else."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from pages.common import MINE, SAMPLE, View, contract, current_data
+from truce.charts import source_scale
+from truce.filters import Filters
+
+st.set_page_config(page_title="Truce — sales and marketing, same numbers", layout="wide")
+
+PAGES = {
+    "Your data": [
+        st.Page("pages/data.py", title="Data and contract check", icon=":material/upload_file:"),
+    ],
+    "The two claims": [
+        st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:", default=True),
+        st.Page("pages/follow_up.py", title="Does sales follow up?", icon=":material/call:"),
+        st.Page("pages/win_rate.py", title="Do the leads close?", icon=":material/paid:"),
+    ],
+}
+
+
+def _options(frame: pl.DataFrame, column: str) -> list[str]:
+    if column not in frame.columns:
+        return []
+    return sorted(frame[column].drop_nulls().unique().to_list())
+
+
+def sidebar_filters(leads: pl.DataFrame, opportunities: pl.DataFrame) -> Filters:
+    """Filters shared by every page, kept in the URL so a shared link opens the same view."""
+    frame = leads if leads.width else opportunities
+    start = end = None
+    if "created_at" in frame.columns and frame["created_at"].is_not_null().any():
+        low, high = frame["created_at"].min().date(), frame["created_at"].max().date()
+        chosen = st.date_input(
+            "Leads created between",
+            value=(low, high),
+            min_value=low,
+            max_value=high,
+            key="created",
+            bind="query-params",
+        )
+        if isinstance(chosen, tuple | list) and len(chosen) == 2:
+            start, end = chosen
+    sources = st.multiselect(
+        "Lead sources",
+        _options(frame, "lead_source"),
+        key="sources",
+        placeholder="All sources",
+        bind="query-params",
+    )
+    owners = st.multiselect(
+        "Owners",
+        _options(frame, "owner"),
+        key="owners",
+        placeholder="All owners",
+        bind="query-params",
+    )
+    segments = []
+    if _options(frame, "segment"):
+        segments = st.multiselect(
+            "Segments",
+            _options(frame, "segment"),
+            key="segments",
+            placeholder="All segments",
+            bind="query-params",
+        )
+    return Filters(start, end, tuple(sources), tuple(owners), tuple(segments))
+
+
+with st.sidebar:
+    st.radio(
+        "Data",
+        (SAMPLE, MINE),
+        key="data_source",
+        horizontal=True,
+        bind="query-params",
+        help="Your files stay in this browser session: never saved, never shared by a link.",
+    )
+    if st.session_state.get("data_source") == MINE:
+        st.file_uploader(
+            "CRM and marketing exports (CSV, Excel, Parquet)",
+            type=["csv", "tsv", "txt", "xlsx", "xls", "parquet"],
+            accept_multiple_files=True,
+            key="uploader",
+            help="Leads, opportunities (deals), activities (calls, emails) and spend — any mix.",
+        )
+
+dataset, facts, notes, is_sample = current_data()
+with st.sidebar:
+    if is_sample:
+        st.caption("Showing the bundled sample data (5,000 made-up leads).")
+    filters = sidebar_filters(facts.leads, facts.opportunities)
+    st.caption(filters.caption())
+    if st.session_state.get("highlight"):
+        st.button(
+            f"Clear highlight ({st.session_state['highlight']})",
+            on_click=st.session_state.pop,
+            args=("highlight",),
+            key="clear_highlight",
+        )
+
+all_sources = _options(facts.leads if facts.leads.width else facts.opportunities, "lead_source")
+st.session_state["view"] = View(
+    dataset=dataset,
+    facts=facts,
+    contract=contract(),
+    filters=filters,
+    leads=filters.leads(facts.leads),
+    opportunities=filters.opportunities(facts.opportunities, facts.leads),
+    scale=source_scale(all_sources),
+    is_sample=is_sample,
+)
+st.session_state["notes"] = notes
+
+st.navigation(PAGES).run()

@@ -1,0 +1,153 @@
+"""What every page shares: the session's data, the filtered view, and how a chart is shown.
+
+Uploaded data lives only in this session's `st.session_state` (never on disk, never
+in a cache shared between sessions) and is parsed once per upload: a filter change
+re-runs only the filtering and the aggregates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from truce.contract import Contract, load_contract
+from truce.export import safe_csv
+from truce.filters import Filters
+from truce.model import Facts, build_facts
+from truce.pipeline import Dataset, UploadedFile, build_dataset, plan_tables, read_upload
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "demo"
+SAMPLE_FILES = ("leads.csv", "opportunities.csv", "activities.csv", "spend.csv")
+SAMPLE = "Sample data"
+MINE = "My files"
+
+
+@dataclass(frozen=True)
+class View:
+    """The data a page draws: all facts, and the leads and deals the filters keep."""
+
+    dataset: Dataset
+    facts: Facts
+    contract: Contract
+    filters: Filters
+    leads: pl.DataFrame
+    opportunities: pl.DataFrame
+    scale: alt.Scale
+    is_sample: bool
+
+
+def contract() -> Contract:
+    """The session's contract: the bundled one unless the user uploaded their own."""
+    return load_contract(st.session_state.get("contract_text"))
+
+
+@st.cache_resource(show_spinner="Loading the sample data…")
+def sample_dataset(contract_text: str) -> tuple[Dataset, Facts]:
+    """The bundled sample: public, identical for everyone, so one shared copy is fine."""
+    terms = load_contract(contract_text)
+    files = [read_upload(name, (SAMPLE_DIR / name).read_bytes()).loaded for name in SAMPLE_FILES]
+    plan, _ = plan_tables(files, terms)
+    dataset = build_dataset(plan, terms)
+    return dataset, build_facts(dataset.tables, terms)
+
+
+def uploads() -> list[UploadedFile]:
+    """The files in the sidebar's uploader, each read once and kept for this session only."""
+    files = st.session_state.get("uploader") or []
+    cache: dict[str, UploadedFile] = st.session_state.setdefault("uploads", {})
+    current = {f.file_id: f for f in files}
+    for file_id in list(cache):
+        if file_id not in current:
+            del cache[file_id]  # removed from the uploader: forget it now
+    for file_id, file in current.items():
+        if file_id not in cache:
+            with st.spinner(f"Reading {file.name}…"):
+                cache[file_id] = read_upload(file.name, file.getvalue())
+    return [cache[f] for f in current]
+
+
+def uploaded_dataset(
+    files: list[UploadedFile], terms: Contract
+) -> tuple[Dataset, Facts, list[str]]:
+    """Map and validate the uploads; recomputed only when files, choices or contract change."""
+    readable = [f.loaded for f in files if f.loaded is not None]
+    choices = st.session_state.setdefault("table_choice", {})
+    overrides = st.session_state.setdefault("overrides", {})
+    key = hashlib.sha256(
+        json.dumps(
+            [[f.name for f in files], choices, overrides, terms.text], sort_keys=True, default=str
+        ).encode()
+    ).hexdigest()
+    if st.session_state.get("dataset_key") != key:
+        with st.status("Checking your files against the data contract…") as status:
+            plan, notes = plan_tables(readable, terms, choices, overrides)
+            status.update(label="Validating with the contract's expectations…")
+            dataset = build_dataset(plan, terms)
+            status.update(label="Building the lead facts…")
+            facts = build_facts(dataset.tables, terms)
+            status.update(label="Files checked.", state="complete")
+        st.session_state.update(dataset_key=key, dataset=(dataset, facts, notes))
+    return st.session_state["dataset"]
+
+
+def current_data() -> tuple[Dataset, Facts, list[str], bool]:
+    """The dataset the pages show: uploads when the user chose them, else the sample."""
+    terms = contract()
+    if st.session_state.get("data_source", SAMPLE) == MINE:
+        files = uploads()
+        if any(f.loaded is not None for f in files):
+            dataset, facts, notes = uploaded_dataset(files, terms)
+            return dataset, facts, notes, False
+    dataset, facts = sample_dataset(terms.text)
+    return dataset, facts, [], True
+
+
+def view() -> View:
+    """The filtered view, set up by app.py's sidebar before the page runs."""
+    return st.session_state["view"]
+
+
+def highlighted() -> str | None:
+    """The source the user clicked on any chart of this page, highlighted on all of them."""
+    return st.session_state.get("highlight")
+
+
+def show_chart(chart: alt.Chart, table: pl.DataFrame, name: str, key: str) -> None:
+    """Chart, then its numbers one click away with a safe CSV download.
+
+    Clicking a source on a chart highlights it on every chart of the page.
+    """
+    clickable = chart.to_dict().get("params") is not None
+    event = st.altair_chart(
+        chart, width="stretch", key=key, on_select="rerun" if clickable else "ignore"
+    )
+    with st.expander("The numbers behind this chart"):
+        st.dataframe(table, hide_index=True)
+        st.download_button(
+            "Download as CSV",
+            safe_csv(table),
+            file_name=f"truce-{name}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+        )
+    picked = event.get("selection", {}).get("pick") or [] if clickable else []
+    source = picked[0].get("lead_source") if picked and isinstance(picked[0], dict) else None
+    if source and source != highlighted():
+        st.session_state["highlight"] = source
+        st.rerun()
+
+
+def needs(what: str) -> None:
+    """Stop the page with a sentence saying which file or field would unlock it."""
+    st.info(what, icon=":material/info:")
+    st.stop()
+
+
+def percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"

@@ -24,6 +24,10 @@ from truce.sources import UNKNOWN
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 import great_expectations as gx
 import great_expectations.expectations as gxe
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+)
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
@@ -131,8 +135,13 @@ def link_to_leads(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 
 def run_suite(table: str, frame: pl.DataFrame, suite) -> list:
     """Run one suite in a throw-away context: nothing is stored, nothing is shared."""
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    # In memory only, no docs site on disk, no progress bars, no analytics.
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        analytics_enabled=False,
+        progress_bars={"globally": False},
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
     batch = (
         context.data_sources.add_pandas(f"truce_{table}")
         .add_dataframe_asset(table)

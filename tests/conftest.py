@@ -1,0 +1,28 @@
+"""Shared test helpers: run bytes through the same pipeline the app and the CLI use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from truce.contract import load_contract
+from truce.model import build_facts
+from truce.pipeline import build_dataset, plan_tables, read_upload
+
+# A fixed "now" so future-date checks do not depend on the day the tests run.
+NOW = datetime(2026, 11, 24, 12, 0)
+
+
+@pytest.fixture(scope="session")
+def contract():
+    return load_contract()
+
+
+def run_pipeline(files: dict[str, bytes], contract, tables: dict | None = None, overrides=None):
+    """Files (name -> bytes) -> (dataset, facts), exactly as an upload would go."""
+    loaded = [read_upload(name, data) for name, data in files.items()]
+    assert all(f.error is None for f in loaded), [f.error for f in loaded]
+    plan, _ = plan_tables([f.loaded for f in loaded], contract, tables, overrides)
+    dataset = build_dataset(plan, contract, now=NOW)
+    return dataset, build_facts(dataset.tables, contract)

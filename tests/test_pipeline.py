@@ -1,0 +1,113 @@
+"""Typing, cross-table checks and row accounting on a hand-made export (tests/fixtures.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import polars as pl
+import pytest
+
+from tests.conftest import run_pipeline
+from tests.fixtures import FILES, LEADS
+
+
+@pytest.fixture(scope="module")
+def checked(contract):
+    return run_pipeline(FILES, contract)
+
+
+def counts(dataset, table):
+    return Counter({f.check: f.rows for f in dataset.report.findings if f.table == table})
+
+
+def test_every_row_is_kept_or_excluded_with_a_reason(checked):
+    dataset, _ = checked
+    report = dataset.report
+    assert report.rows_in == {"leads": 9, "opportunities": 5, "activities": 5}
+    assert report.rows_kept == {"leads": 7, "opportunities": 3, "activities": 4}
+    for table in report.rows_in:
+        explained = sum(f.excluded for f in report.findings if f.table == table)
+        assert explained == report.excluded(table)
+
+
+def test_lead_checks(checked):
+    dataset, _ = checked
+    assert counts(dataset, "leads") == {
+        "duplicate_id": 1,
+        "missing_id": 1,
+        "unknown_source": 1,
+        "missing_source": 1,
+        "future_date": 1,
+        "ancient_date": 1,
+    }
+    leads = dataset.tables["leads"]
+    assert leads["lead_id"].to_list() == ["L1", "L2", "L3", "L4", "L5", "L6", "L7"]
+    # The first copy of L2 stays: its creation date is the 6th, not the 7th.
+    assert leads.filter(pl.col("lead_id") == "L2")["created_at"].dt.day().item() == 6
+    assert leads["lead_source"].to_list() == [
+        "Email",
+        "Email",
+        "Events",
+        "Carrier Pigeon",
+        "Unknown",
+        "Email",
+        "Email",
+    ]
+    assert leads.filter(pl.col("lead_id") == "L7")["created_at"].item() is None
+
+
+def test_duplicate_finding_shows_the_rows(checked):
+    dataset, _ = checked
+    duplicate = next(f for f in dataset.report.findings if f.check == "duplicate_id")
+    assert duplicate.table == "leads"
+    assert duplicate.excluded == 1
+    assert duplicate.examples == [{"_row": 3, "lead_id": "L2"}]
+    assert duplicate.message == (
+        "1 row with the same ID as an earlier row (lead_id). 1 left out of the analysis."
+    )
+
+
+def test_cross_table_checks(checked):
+    dataset, _ = checked
+    assert counts(dataset, "opportunities") == {
+        "duplicate_id": 1,
+        "negative_amount": 1,
+        "orphan_lead_id": 1,
+    }
+    assert counts(dataset, "activities") == {"touch_before_creation": 1, "orphan_lead_id": 1}
+    orphan = next(
+        f
+        for f in dataset.report.findings
+        if f.table == "opportunities" and f.check == "orphan_lead_id"
+    )
+    assert orphan.examples[0]["lead_id"] == "L9"
+    assert dataset.tables["opportunities"]["amount"].to_list() == [1000.0, 500.0, 700.0]
+
+
+def test_facts_follow_the_contract(checked):
+    _, facts = checked
+    leads = facts.leads.sort("lead_id")
+    assert leads["won"].to_list() == [True] + [False] * 6
+    assert leads["revenue"].to_list() == [1000.0] + [None] * 6
+    assert leads["touches"].to_list() == [2, 1, 0, 0, 0, 0, 0]
+    # L1: 09:00 -> 10:00 is 1 h; L2's touch before creation is gone, so 48 h.
+    assert leads["hours_to_first_touch"].to_list()[:2] == [1.0, 48.0]
+    assert leads["opportunity_reached"].to_list() == [True, True] + [False] * 5
+
+
+def test_missing_required_field_is_an_error(contract):
+    no_source = b"lead_id,created_at\nL1,2026-01-01\n"
+    dataset, facts = run_pipeline({"leads.csv": no_source}, contract, tables={"leads.csv": "leads"})
+    assert next(f.message for f in dataset.report.errors).startswith(
+        "No column is mapped to the required field(s) lead_source"
+    )
+    assert not facts.can("leads")
+
+
+def test_override_remaps_a_column(contract):
+    renamed = LEADS.replace(b"owner", b"Sales Person")
+    dataset, facts = run_pipeline(
+        {"leads.csv": renamed}, contract, overrides={"leads": {"owner": "Sales Person"}}
+    )
+    assert dataset.mappings["leads"].columns["owner"] == "Sales Person"
+    assert facts.leads["owner"].to_list()[:2] == ["Ann", "Bob"]

@@ -9,16 +9,28 @@ from pages.common import MINE, SAMPLE, View, contract, current_data
 from truce.charts import source_scale
 from truce.filters import Filters
 
-st.set_page_config(page_title="Truce — sales and marketing, same numbers", layout="wide")
+# An explicit favicon: without one, the browser tab takes the current page's Material icon,
+# which the Streamlit frontend fetches from fonts.gstatic.com (a third-party request on every
+# visit, and a console error wherever Google is unreachable). An emoji is drawn locally.
+st.set_page_config(
+    page_title="Truce — sales and marketing, same numbers", page_icon="🤝", layout="wide"
+)
 
 PAGES = {
-    "Your data": [
+    "Overview": [
+        st.Page("pages/scorecard.py", title="Scorecard", icon=":material/dashboard:", default=True),
         st.Page("pages/data.py", title="Data and contract check", icon=":material/upload_file:"),
     ],
     "The two claims": [
-        st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:", default=True),
+        st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:"),
         st.Page("pages/follow_up.py", title="Does sales follow up?", icon=":material/call:"),
         st.Page("pages/win_rate.py", title="Do the leads close?", icon=":material/paid:"),
+    ],
+    "Acting on it": [
+        st.Page("pages/icp.py", title="Ideal customer profile", icon=":material/target:"),
+        st.Page("pages/spend.py", title="Spend and return", icon=":material/payments:"),
+        st.Page("pages/feedback.py", title="Feedback loop", icon=":material/forum:"),
+        st.Page("pages/definitions.py", title="Definitions", icon=":material/menu_book:"),
     ],
 }
 
@@ -43,7 +55,8 @@ def sidebar_filters(leads: pl.DataFrame, opportunities: pl.DataFrame) -> Filters
             key="created",
             bind="query-params",
         )
-        if isinstance(chosen, tuple | list) and len(chosen) == 2:
+        # The whole range is no restriction: pages that compare periods pick their own.
+        if isinstance(chosen, tuple | list) and len(chosen) == 2 and tuple(chosen) != (low, high):
             start, end = chosen
     sources = st.multiselect(
         "Lead sources",
@@ -89,10 +102,18 @@ with st.sidebar:
             help="Leads, opportunities (deals), activities (calls, emails) and spend — any mix.",
         )
 
-dataset, facts, notes, is_sample = current_data()
+prepared, notes, is_sample = current_data()
 with st.sidebar:
     if is_sample:
         st.caption("Showing the bundled sample data (5,000 made-up leads).")
+    merged = st.toggle(
+        "Merge duplicate leads",
+        key="merge_duplicates",
+        bind="query-params",
+        help="Count a person (same email) or company (same name within the contract's window) "
+        "entered several times as one lead. The Data page lists them.",
+    )
+    facts = prepared.merged if merged else prepared.facts
     filters = sidebar_filters(facts.leads, facts.opportunities)
     st.caption(filters.caption())
     if st.session_state.get("highlight"):
@@ -105,8 +126,9 @@ with st.sidebar:
 
 all_sources = _options(facts.leads if facts.leads.width else facts.opportunities, "lead_source")
 st.session_state["view"] = View(
-    dataset=dataset,
+    dataset=prepared.dataset,
     facts=facts,
+    duplicates=prepared.duplicates,
     contract=contract(),
     filters=filters,
     leads=filters.leads(facts.leads),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import altair as alt
@@ -17,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from truce.contract import Contract, load_contract
+from truce.duplicates import duplicate_groups, merge
 from truce.export import safe_csv
 from truce.filters import Filters
 from truce.model import Facts, build_facts
@@ -29,11 +30,31 @@ MINE = "My files"
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """A validated dataset and what is derived from it once: facts, duplicates, merged facts."""
+
+    dataset: Dataset
+    facts: Facts
+    duplicates: pl.DataFrame
+    merged: Facts
+
+
+def prepare(dataset: Dataset, terms: Contract) -> Prepared:
+    facts = build_facts(dataset.tables, terms)
+    if not facts.can("leads"):
+        return Prepared(dataset, facts, pl.DataFrame(), facts)
+    window = int(terms.definitions.get("duplicate_company_window_days", 30))
+    groups = duplicate_groups(facts.leads, window)
+    return Prepared(dataset, facts, groups, replace(facts, leads=merge(facts.leads, groups)))
+
+
+@dataclass(frozen=True)
 class View:
     """The data a page draws: all facts, and the leads and deals the filters keep."""
 
     dataset: Dataset
     facts: Facts
+    duplicates: pl.DataFrame
     contract: Contract
     filters: Filters
     leads: pl.DataFrame
@@ -48,13 +69,12 @@ def contract() -> Contract:
 
 
 @st.cache_resource(show_spinner="Loading the sample data…")
-def sample_dataset(contract_text: str) -> tuple[Dataset, Facts]:
+def sample_dataset(contract_text: str) -> Prepared:
     """The bundled sample: public, identical for everyone, so one shared copy is fine."""
     terms = load_contract(contract_text)
     files = [read_upload(name, (SAMPLE_DIR / name).read_bytes()).loaded for name in SAMPLE_FILES]
     plan, _ = plan_tables(files, terms)
-    dataset = build_dataset(plan, terms)
-    return dataset, build_facts(dataset.tables, terms)
+    return prepare(build_dataset(plan, terms), terms)
 
 
 def uploads() -> list[UploadedFile]:
@@ -90,22 +110,21 @@ def uploaded_dataset(
             status.update(label="Validating with the contract's expectations…")
             dataset = build_dataset(plan, terms)
             status.update(label="Building the lead facts…")
-            facts = build_facts(dataset.tables, terms)
+            prepared = prepare(dataset, terms)
             status.update(label="Files checked.", state="complete")
-        st.session_state.update(dataset_key=key, dataset=(dataset, facts, notes))
+        st.session_state.update(dataset_key=key, dataset=(prepared, notes))
     return st.session_state["dataset"]
 
 
-def current_data() -> tuple[Dataset, Facts, list[str], bool]:
-    """The dataset the pages show: uploads when the user chose them, else the sample."""
+def current_data() -> tuple[Prepared, list[str], bool]:
+    """The data the pages show: uploads when the user chose them, else the sample."""
     terms = contract()
     if st.session_state.get("data_source", SAMPLE) == MINE:
         files = uploads()
         if any(f.loaded is not None for f in files):
-            dataset, facts, notes = uploaded_dataset(files, terms)
-            return dataset, facts, notes, False
-    dataset, facts = sample_dataset(terms.text)
-    return dataset, facts, [], True
+            prepared, notes = uploaded_dataset(files, terms)
+            return prepared, notes, False
+    return sample_dataset(terms.text), [], True
 
 
 def view() -> View:

@@ -122,3 +122,14 @@ for table, mapping in dataset.mappings.items():
             f"truce-mapping-{table}.json",
             key=f"mapping_dl_{table}",
         )
+
+if current.duplicates.height:
+    st.subheader(f"Possible duplicates across systems: {current.duplicates.height:,} leads")
+    st.caption(
+        "Leads that repeat an earlier lead: the same email, or the same company name created "
+        "within the contract's window. Switch on 'Merge duplicate leads' in the sidebar to count "
+        "each group once."
+    )
+    st.dataframe(
+        current.duplicates.rename({"lead_id": "lead", "group": "same as lead"}), hide_index=True
+    )

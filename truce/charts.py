@@ -26,6 +26,15 @@ PALETTE = (
     "#d67195",
 )
 PERCENT = ".1%"
+MONEY = {
+    "spend",
+    "revenue",
+    "cost_per_lead",
+    "cost_per_mql",
+    "cost_per_won_deal",
+    "revenue_per_dollar",
+    "average_won_deal",
+}
 
 
 def source_scale(sources: list[str]) -> alt.Scale:
@@ -295,3 +304,192 @@ def revenue_chart(frame: pl.DataFrame, scale: alt.Scale, highlight: str | None =
         )
         .add_params(alt.selection_point(name="pick", fields=["lead_source"]))
     )
+
+
+def heatmap(frame: pl.DataFrame, dimension: str, label: str) -> alt.Chart:
+    """Sources x a dimension, coloured by lead-to-win rate, with the counts in the tooltip."""
+    return (
+        alt.Chart(
+            frame.to_pandas(), title=f"Which source and {label.lower()} pairs turn into customers?"
+        )
+        .mark_rect()
+        .encode(
+            x=alt.X(f"{dimension}:N", title=label),
+            y=alt.Y("lead_source:N", title="Lead source"),
+            color=alt.Color(
+                "lead_to_win_rate:Q",
+                title="Lead-to-win rate",
+                scale=alt.Scale(scheme="blues"),
+                legend=alt.Legend(format="%"),
+            ),
+            tooltip=[
+                alt.Tooltip("lead_source:N", title="Source"),
+                alt.Tooltip(f"{dimension}:N", title=label),
+                alt.Tooltip("leads:Q", title="Leads", format=","),
+                alt.Tooltip("won:Q", title="Won", format=","),
+                alt.Tooltip("lead_to_win_rate:Q", title="Lead-to-win rate", format=PERCENT),
+            ],
+        )
+    )
+
+
+def interval_bars(frame: pl.DataFrame, group: str, label: str) -> alt.Chart:
+    """Lead-to-win rate per value of a dimension, with its 95% interval."""
+    base = alt.Chart(
+        frame.to_pandas(), title=f"Which {label.lower()} values convert best? (95% interval)"
+    )
+    y = alt.Y(
+        f"{group}:N",
+        sort=alt.EncodingSortField("lead_to_win_rate", order="descending"),
+        title=label,
+    )
+    tooltip = [
+        alt.Tooltip(f"{group}:N", title=label),
+        alt.Tooltip("leads:Q", title="Leads", format=","),
+        alt.Tooltip("won:Q", title="Won", format=","),
+        alt.Tooltip("lead_to_win_rate:Q", title="Lead-to-win rate", format=PERCENT),
+        alt.Tooltip("win_rate_ci_low:Q", title="95% interval from", format=PERCENT),
+        alt.Tooltip("win_rate_ci_high:Q", title="95% interval to", format=PERCENT),
+        alt.Tooltip("average_won_deal:Q", title="Average won deal", format="$,.0f"),
+        alt.Tooltip("share_of_touches:Q", title="Share of sales touches", format=PERCENT),
+    ]
+    bars = base.mark_bar(color=PALETTE[0]).encode(
+        y=y,
+        x=alt.X("lead_to_win_rate:Q", title="Lead-to-win rate (%)", axis=alt.Axis(format="%")),
+        tooltip=tooltip,
+    )
+    whiskers = base.mark_rule(color="black").encode(
+        y=y, x="win_rate_ci_low:Q", x2="win_rate_ci_high:Q", tooltip=tooltip
+    )
+    return bars + whiskers
+
+
+def effort_vs_wins(frame: pl.DataFrame, group: str, label: str) -> alt.Chart:
+    """Share of sales touches against share of wins per value: effort that does not close."""
+    long = (
+        frame.select(group, "share_of_touches", "share_of_wins")
+        .unpivot(index=group, variable_name="measure")
+        .with_columns(
+            pl.col("measure").replace(
+                {"share_of_touches": "Share of sales touches", "share_of_wins": "Share of wins"}
+            )
+        )
+    )
+    return (
+        alt.Chart(
+            long.to_pandas(),
+            title=f"Where does sales effort go, and where do wins come from? ({label})",
+        )
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{group}:N", title=label),
+            yOffset="measure:N",
+            x=alt.X("value:Q", title="Share of all (%)", axis=alt.Axis(format="%")),
+            color=alt.Color("measure:N", title=None),
+            tooltip=[
+                alt.Tooltip(f"{group}:N", title=label),
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("value:Q", title="Share", format=PERCENT),
+            ],
+        )
+    )
+
+
+def money_bars(
+    frame: pl.DataFrame,
+    scale: alt.Scale,
+    value: str,
+    title: str,
+    axis_title: str,
+    fmt: str = "$,.0f",
+) -> alt.Chart:
+    """Horizontal bars of a money figure per source, sorted high to low."""
+    return (
+        alt.Chart(frame.to_pandas(), title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("lead_source:N", sort="-x", title=None),
+            x=alt.X(f"{value}:Q", title=axis_title, axis=alt.Axis(format=fmt)),
+            color=alt.Color("lead_source:N", title="Lead source", scale=scale, legend=None),
+            tooltip=[
+                alt.Tooltip("lead_source:N", title="Source"),
+                *(
+                    alt.Tooltip(
+                        f"{name}:Q",
+                        title=name.replace("_", " ").capitalize(),
+                        format=("$,.2f" if name in MONEY else ",.2f"),
+                    )
+                    for name, dtype in frame.schema.items()
+                    if dtype.is_numeric()
+                ),
+            ],
+        )
+    )
+
+
+def spend_by_month(frame: pl.DataFrame, scale: alt.Scale) -> alt.Chart:
+    return (
+        alt.Chart(frame.to_pandas(), title="How much goes to each source, month by month?")
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "yearmonth(month):O", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-45)
+            ),
+            y=alt.Y("spend:Q", title="Spend ($)", axis=alt.Axis(format="$,.0f")),
+            color=alt.Color("lead_source:N", title="Lead source", scale=scale),
+            tooltip=[
+                alt.Tooltip("month:T", title="Month", format="%B %Y"),
+                alt.Tooltip("lead_source:N", title="Source"),
+                alt.Tooltip("spend:Q", title="Spend", format="$,.0f"),
+                alt.Tooltip("leads:Q", title="Leads created", format=","),
+                alt.Tooltip("cost_per_lead:Q", title="Cost per lead", format="$,.2f"),
+            ],
+        )
+    )
+
+
+def reasons_chart(frame: pl.DataFrame) -> alt.Chart:
+    """Why sales rejected each source's leads: stacked shares of the reasons."""
+    return (
+        alt.Chart(frame.to_pandas(), title="Why does sales reject each source's leads?")
+        .mark_bar()
+        .encode(
+            y=alt.Y("lead_source:N", title=None),
+            x=alt.X(
+                "share:Q",
+                title="Share of the source's rejected leads (%)",
+                axis=alt.Axis(format="%"),
+            ),
+            color=alt.Color("reason:N", title="Reason given"),
+            tooltip=[
+                alt.Tooltip("lead_source:N", title="Source"),
+                alt.Tooltip("reason:N", title="Reason"),
+                alt.Tooltip("leads:Q", title="Leads", format=","),
+                alt.Tooltip("share:Q", title="Share of rejections", format=PERCENT),
+            ],
+        )
+    )
+
+
+def left_on_table_chart(frame: pl.DataFrame, scale: alt.Scale) -> alt.Chart:
+    """Revenue left on the table per source: the estimate and its range."""
+    base = alt.Chart(
+        frame.to_pandas(), title="Revenue left on the table by leads never followed up"
+    )
+    y = alt.Y("lead_source:N", sort=alt.EncodingSortField("mid", order="descending"), title=None)
+    tooltip = [
+        alt.Tooltip("lead_source:N", title="Source"),
+        alt.Tooltip("untouched:Q", title="Leads never followed up", format=","),
+        alt.Tooltip("win_rate_followed_up:Q", title="Win rate when followed up", format=PERCENT),
+        alt.Tooltip("average_won_deal:Q", title="Average won deal", format="$,.0f"),
+        alt.Tooltip("low:Q", title="Low estimate", format="$,.0f"),
+        alt.Tooltip("mid:Q", title="Estimate", format="$,.0f"),
+        alt.Tooltip("high:Q", title="High estimate", format="$,.0f"),
+    ]
+    bars = base.mark_bar().encode(
+        y=y,
+        x=alt.X("mid:Q", title="Revenue not won ($, estimate)", axis=alt.Axis(format="$,.0f")),
+        color=alt.Color("lead_source:N", scale=scale, legend=None),
+        tooltip=tooltip,
+    )
+    return bars + base.mark_rule(color="black").encode(y=y, x="low:Q", x2="high:Q", tooltip=tooltip)

@@ -24,6 +24,7 @@ SNIFF_ROWS = 200
 HEADER_SEARCH_ROWS = 30  # report title lines above the header are few
 MAX_UNZIPPED_BYTES = 1024**3  # zip bomb guard for xlsx
 MAX_ZIP_RATIO = 200
+MAX_LINE_BYTES = 8 * 1024**2  # no export has an 8 MB row; Polars is slow on millions of fields
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tabs", "|": "'|'"}
 
@@ -76,10 +77,23 @@ def read_table(data: bytes, filename: str) -> LoadedFile:
     except LoadError:
         raise
     except Exception as error:  # never let a library's technical error reach the user
-        raise LoadError(f"{name} could not be read as a table ({type(error).__name__}).") from error
+        raise LoadError(
+            f"{name} could not be read as a table: it may be damaged. Export it again."
+        ) from error
     if frame.height == 0:
         raise LoadError(f"{name} has column names but no rows.")
+    notes.extend(_extension_note(data, ext))
     return LoadedFile(name=name, frame=frame, notes=tuple(notes), skipped_rows=skipped)
+
+
+def _extension_note(data: bytes, ext: str) -> list[str]:
+    """A file whose name says one format and whose bytes say another was read by its bytes."""
+    workbook = data.startswith((ZIP_MAGIC, OLE_MAGIC))
+    if ext in EXCEL_EXTENSIONS and not workbook and not data.startswith(PARQUET_MAGIC):
+        return [f"The file is named like an Excel workbook ({ext}) but holds text; read as text."]
+    if workbook and ext not in EXCEL_EXTENSIONS:
+        return [f"The file is named {ext or 'without an extension'} but is an Excel workbook."]
+    return []
 
 
 # ---------------------------------------------------------------------------- text files
@@ -87,14 +101,43 @@ def read_table(data: bytes, filename: str) -> LoadedFile:
 
 def _read_text(data: bytes, name: str, ext: str) -> tuple[pl.DataFrame, list[str], int]:
     raw, encoding_note = _to_utf8(data, name, ext)
+    raw = _check_lines(raw, name)
     try:
         return _read_utf8(raw, encoding_note, name)
     except pl.exceptions.ComputeError as error:
         # The sample was UTF-8 but a later byte is not: validating the whole file up front
         # would cost a full extra pass on every (valid) large file, so recover here instead.
+        if raw.count(b'"') % 2:
+            raise LoadError(
+                f'{name} could not be read: a quote mark (") opens a value that is never '
+                "closed, so its rows cannot be told apart. Fix that quote or export it again."
+            ) from error
         if raw is not data or "utf-8" not in str(error).lower():
             raise
     return _read_utf8(_recode(data, "cp1252", name), "Windows-1252 text", name)
+
+
+def _check_lines(raw: bytes, name: str) -> bytes:
+    """Old Mac exports end lines with CR only; a line of many megabytes is not a table row
+    (and would take Polars minutes to split). Both checks count bytes, nothing is copied
+    unless line endings must change."""
+    lines = raw.count(b"\n")
+    if not lines and b"\r" in raw:
+        raw = raw.replace(b"\r", b"\n")
+        lines = raw.count(b"\n")
+    if len(raw) <= MAX_LINE_BYTES or len(raw) // (lines + 1) < MAX_LINE_BYTES // 64:
+        return raw  # the common case: many short lines (a long line among them is caught below)
+    start = 0
+    for number, _ in enumerate(range(lines + 1), start=1):
+        end = raw.find(b"\n", start)
+        end = len(raw) if end < 0 else end
+        if end - start > MAX_LINE_BYTES:
+            raise LoadError(
+                f"{name} does not look like a table: line {number:,} is "
+                f"{(end - start) / 1024**2:,.0f} MB long."
+            )
+        start = end + 1
+    return raw
 
 
 def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame, list[str], int]:

@@ -155,6 +155,10 @@ def _lead_facts(
         _column(leads, "amount", pl.Float64).alias("_amount_self"),
         status.is_in(sorted(contract.words("mql_statuses"))).alias("_mql_status"),
         status.is_in(sorted(contract.words("sql_statuses"))).alias("_sql_status"),
+        (
+            status.is_in(sorted(contract.words("disqualified_statuses"))).fill_null(False)
+            | _column(leads, "disqualified_reason", pl.String).is_not_null()
+        ).alias("disqualified"),
     )
 
     if opps.height:

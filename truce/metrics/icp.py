@@ -1,0 +1,50 @@
+"""Ideal customer profile: which segments, sizes and countries convert, and where effort goes."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from truce.metrics.rates import rate, wilson_interval
+
+DIMENSIONS = {"segment": "Segment", "company_size": "Company size", "country": "Country"}
+
+
+def dimensions_present(leads: pl.DataFrame) -> list[str]:
+    return [d for d in DIMENSIONS if d in leads.columns and leads[d].is_not_null().any()]
+
+
+def by_dimension(leads: pl.DataFrame, dimension: str) -> pl.DataFrame:
+    """Per value: leads, won, win rate with interval, deal size, days to win, share of effort.
+
+    share_of_touches vs share_of_wins shows where sales spends time on leads that rarely close.
+    """
+    days = (pl.col("won_at") - pl.col("created_at")).dt.total_seconds() / 86_400
+    table = (
+        leads.filter(pl.col(dimension).is_not_null())
+        .group_by(dimension)
+        .agg(
+            pl.len().alias("leads"),
+            pl.col("won").sum().alias("won"),
+            pl.col("revenue").filter(pl.col("won")).mean().alias("average_won_deal"),
+            days.filter(pl.col("won") & (days >= 0)).median().alias("median_days_to_win"),
+            pl.col("touches").sum().alias("touches"),
+        )
+        .with_columns(
+            rate("won", "leads").alias("lead_to_win_rate"), *wilson_interval("won", "leads")
+        )
+    )
+    return table.with_columns(
+        (pl.col("touches") / pl.col("touches").sum()).alias("share_of_touches"),
+        (pl.col("won") / pl.col("won").sum()).alias("share_of_wins"),
+    ).sort("lead_to_win_rate", descending=True)
+
+
+def source_heatmap(leads: pl.DataFrame, dimension: str) -> pl.DataFrame:
+    """Sources x values of a dimension: leads, won, lead-to-win rate."""
+    return (
+        leads.filter(pl.col(dimension).is_not_null())
+        .group_by("lead_source", dimension)
+        .agg(pl.len().alias("leads"), pl.col("won").sum().alias("won"))
+        .with_columns(rate("won", "leads").alias("lead_to_win_rate"))
+        .sort("lead_source", dimension)
+    )

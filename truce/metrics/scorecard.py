@@ -1,0 +1,183 @@
+"""The one-screen scorecard: headline rates now against the previous period of equal length,
+and the revenue left on the table by leads nobody followed up."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from truce.metrics import follow_up, win_rate
+from truce.metrics.rates import rate, wilson_interval
+
+
+def periods(leads: pl.DataFrame, start: date | None, end: date | None):
+    """(start, end, previous start, previous end): the chosen range, else the last 90 days
+    of the data, and the equally long range just before it."""
+    if end is None:
+        end = leads["created_at"].max().date()
+    if start is None:
+        start = end - timedelta(days=89)
+    length = (end - start).days + 1
+    return start, end, start - timedelta(days=length), start - timedelta(days=1)
+
+
+def _in(frame: pl.DataFrame, column: str, start: date, end: date) -> pl.DataFrame:
+    return frame.filter(pl.col(column).dt.date().is_between(start, end))
+
+
+def headline_rates(
+    leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: float, sales_sources: set[str]
+) -> dict[str, float | None]:
+    """The scorecard's measures for one period's leads and deals."""
+    out: dict[str, float | None] = dict.fromkeys(
+        (
+            "lead_to_win_rate",
+            "sla_met_rate",
+            "median_hours_to_first_touch",
+            "marketing_share_of_pipeline",
+            "marketing_share_of_revenue",
+            "opportunity_win_rate",
+        )
+    )
+    if leads.height:
+        out["lead_to_win_rate"] = win_rate.lead_outcomes(leads, by=None)["lead_to_win_rate"][0]
+        touch = follow_up.follow_up_summary(leads, sla_hours, by=None).row(0, named=True)
+        out["sla_met_rate"] = touch["sla_met_rate"]
+        out["median_hours_to_first_touch"] = touch["median_hours_to_first_touch"]
+        won = leads.filter(pl.col("won"))
+        marketing_won = won.filter(
+            ~pl.col("lead_source").str.to_lowercase().is_in(sorted(sales_sources))
+        )
+        total = won["revenue"].sum()
+        out["marketing_share_of_revenue"] = (
+            marketing_won["revenue"].sum() / total if total else None
+        )
+    if opps.height:
+        out["opportunity_win_rate"] = win_rate.opportunity_outcomes(opps, by=None)[
+            "opportunity_win_rate"
+        ][0]
+        marketing = ~pl.col("lead_source").str.to_lowercase().is_in(sorted(sales_sources))
+        value = pl.col("amount").fill_null(0) if opps["amount"].is_not_null().any() else pl.lit(1)
+        shares = opps.select(
+            (value.filter(marketing).sum() / value.sum()).alias("share"),
+        )
+        out["marketing_share_of_pipeline"] = shares["share"][0]
+    return out
+
+
+def scorecard(
+    leads: pl.DataFrame,
+    opps: pl.DataFrame,
+    sla_hours: float,
+    sales_sources: set[str],
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[pl.DataFrame, tuple[date, date, date, date]]:
+    """One row per measure: this period, the previous one, and the change."""
+    bounds = periods(leads, start, end)
+    now_start, now_end, before_start, before_end = bounds
+    current = headline_rates(
+        _in(leads, "created_at", now_start, now_end),
+        _in(opps, "created_at", now_start, now_end) if opps.height else opps,
+        sla_hours,
+        sales_sources,
+    )
+    previous = headline_rates(
+        _in(leads, "created_at", before_start, before_end),
+        _in(opps, "created_at", before_start, before_end) if opps.height else opps,
+        sla_hours,
+        sales_sources,
+    )
+    frame = pl.DataFrame(
+        {
+            "measure": list(current),
+            "value": [current[k] for k in current],
+            "previous": [previous[k] for k in current],
+        },
+        schema={"measure": pl.String, "value": pl.Float64, "previous": pl.Float64},
+    ).with_columns((pl.col("value") - pl.col("previous")).alias("change"))
+    return frame, bounds
+
+
+def revenue_left_on_table(leads: pl.DataFrame) -> pl.DataFrame:
+    """Per source: untouched leads x win rate of its followed-up leads x its average won deal.
+
+    low / high use the 95% Wilson interval of that win rate, so the answer is a range.
+    A source with no won deal among followed-up leads has no deal size to multiply: 0.
+    """
+    per_source = (
+        leads.group_by("lead_source")
+        .agg(
+            (pl.col("first_touch_at").is_null()).sum().alias("untouched"),
+            pl.col("first_touch_at").is_not_null().sum().alias("followed_up"),
+            (pl.col("won") & pl.col("first_touch_at").is_not_null()).sum().alias("won_followed_up"),
+            pl.col("revenue").filter(pl.col("won")).mean().alias("average_won_deal"),
+        )
+        .with_columns(
+            rate("won_followed_up", "followed_up").alias("win_rate_followed_up"),
+            *wilson_interval("won_followed_up", "followed_up"),
+        )
+    )
+    value = pl.col("untouched") * pl.col("average_won_deal").fill_null(0)
+    return per_source.with_columns(
+        (value * pl.col("win_rate_ci_low").fill_null(0)).alias("low"),
+        (value * pl.col("win_rate_followed_up").fill_null(0)).alias("mid"),
+        (value * pl.col("win_rate_ci_high").fill_null(0)).alias("high"),
+    ).sort("mid", descending=True)
+
+
+def left_on_table_total(per_source: pl.DataFrame) -> dict[str, float]:
+    return {k: float(per_source[k].sum()) for k in ("low", "mid", "high")}
+
+
+# Label, whether the number is a share (else hours), whether higher is better, and what it counts.
+MEASURES = {
+    "lead_to_win_rate": (
+        "Lead-to-win rate",
+        True,
+        True,
+        "of leads created in the period became customers",
+    ),
+    "sla_met_rate": ("SLA met", True, True, "of leads got a first sales touch within the SLA"),
+    "median_hours_to_first_touch": (
+        "Median hours to first touch",
+        False,
+        False,
+        "is the median wait from lead creation to the first sales touch",
+    ),
+    "marketing_share_of_pipeline": (
+        "Marketing share of pipeline",
+        True,
+        None,
+        "of new pipeline (deal value) came from marketing-sourced leads",
+    ),
+    "marketing_share_of_revenue": (
+        "Marketing share of revenue",
+        True,
+        None,
+        "of revenue won from the period's leads came from marketing-sourced leads",
+    ),
+    "opportunity_win_rate": ("Opportunity win rate", True, True, "of closed deals were won"),
+}
+
+
+def formatted(measure: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.1%}" if MEASURES[measure][1] else f"{value:.1f} h"
+
+
+def reading(measure: str, value: float | None, previous: float | None) -> str:
+    """One plain sentence: the number, what it counts, and how it moved."""
+    _, is_share, _, counts = MEASURES[measure]
+    if value is None:
+        return "The data cannot tell this yet."
+    sentence = f"{formatted(measure, value)} {counts}"
+    if previous is None:
+        return sentence + "; no data for the previous period."
+    change = value - previous
+    unit = f"{abs(change) * 100:.1f} points" if is_share else f"{abs(change):.1f} h"
+    if abs(change) < (0.0005 if is_share else 0.05):
+        return sentence + ", the same as the previous period."
+    return sentence + f", {'up' if change > 0 else 'down'} {unit} on the previous period."

@@ -1,0 +1,61 @@
+"""Spend and return: what each source costs per lead, per MQL, per won deal, and pays back."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from truce.metrics.rates import rate
+
+
+def _leads_in_spend_months(leads: pl.DataFrame, spend: pl.DataFrame) -> pl.DataFrame:
+    """Only leads created in months the spend file covers: cost and result, same months."""
+    months = spend.select(pl.col("month").dt.truncate("1mo").unique())["month"]
+    return leads.filter(pl.col("created_at").dt.truncate("1mo").is_in(months.implode()))
+
+
+def by_source(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
+    """Per source: spend, leads, MQLs, won, revenue, cost per lead / MQL / won, revenue per $."""
+    costs = spend.group_by("lead_source").agg(pl.col("spend").sum())
+    results = (
+        _leads_in_spend_months(leads, spend)
+        .group_by("lead_source")
+        .agg(
+            pl.len().alias("leads"),
+            pl.col("mql_reached").sum().alias("mqls"),
+            pl.col("won").sum().alias("won"),
+            pl.col("revenue").sum().alias("revenue"),
+        )
+    )
+    return (
+        # Only sources the spend file names: a source with no spend row has no known cost.
+        costs.join(results, on="lead_source", how="left")
+        .with_columns(pl.col("leads", "mqls", "won").fill_null(0))
+        .with_columns(
+            rate("spend", "leads").alias("cost_per_lead"),
+            rate("spend", "mqls").alias("cost_per_mql"),
+            rate("spend", "won").alias("cost_per_won_deal"),
+            rate("revenue", "spend").alias("revenue_per_dollar"),
+        )
+        .sort("revenue_per_dollar", descending=True, nulls_last=True)
+    )
+
+
+def by_month(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
+    """Per source and month: spend, leads created, cost per lead."""
+    costs = (
+        spend.with_columns(pl.col("month").dt.truncate("1mo").dt.date())
+        .group_by("lead_source", "month")
+        .agg(pl.col("spend").sum())
+    )
+    created = (
+        leads.filter(pl.col("created_at").is_not_null())
+        .with_columns(pl.col("created_at").dt.truncate("1mo").dt.date().alias("month"))
+        .group_by("lead_source", "month")
+        .agg(pl.len().alias("leads"))
+    )
+    return (
+        costs.join(created, on=["lead_source", "month"], how="left")
+        .with_columns(pl.col("leads").fill_null(0))
+        .with_columns(rate("spend", "leads").alias("cost_per_lead"))
+        .sort("month", "lead_source")
+    )

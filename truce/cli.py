@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
     facts = build_facts(dataset.tables, contract)
     sla = args.sla_hours if args.sla_hours is not None else contract.sla_hours
-    numbers = headline(facts, report, sla)
+    numbers = headline(facts, report, sla, contract.words("sales_sourced_sources"))
     if args.format == "json":
         print(json.dumps(numbers, indent=2, default=str))
     else:

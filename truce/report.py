@@ -11,7 +11,7 @@ import polars as pl
 
 from truce.filters import Filters
 from truce.findings import Report
-from truce.metrics import follow_up, funnel, win_rate
+from truce.metrics import follow_up, funnel, icp, scorecard, win_rate
 from truce.model import Facts
 
 SOURCE_KEYS = (
@@ -31,7 +31,11 @@ SOURCE_KEYS = (
 
 
 def headline(
-    facts: Facts, validation: Report, sla_hours: float, filters: Filters | None = None
+    facts: Facts,
+    validation: Report,
+    sla_hours: float,
+    sales_sources: set[str],
+    filters: Filters | None = None,
 ) -> dict:
     filters = filters or Filters()
     leads = filters.leads(facts.leads)
@@ -42,6 +46,51 @@ def headline(
         "validation": {"errors": len(validation.errors), "warnings": len(validation.warnings)},
         "overall": _overall(facts, leads, opps, sla_hours),
         "by_source": _by_source(facts, leads, opps, sla_hours),
+        "scorecard": _scorecard(facts, opps, sla_hours, sales_sources, filters),
+        "revenue_left_on_table": _left_on_table(facts, leads),
+        "by_segment": _by_segment(facts, leads),
+    }
+
+
+def _scorecard(facts: Facts, opps, sla_hours: float, sales_sources: set[str], filters: Filters):
+    """This period against the previous one (the last 90 days unless dates are given)."""
+    if not facts.can("leads", "created_at"):
+        return None
+    card, bounds = scorecard.scorecard(
+        facts.leads, opps, sla_hours, sales_sources, filters.start, filters.end
+    )
+    keys = ("start", "end", "previous_start", "previous_end")
+    return {
+        "period": {k: d.isoformat() for k, d in zip(keys, bounds, strict=True)},
+        "measures": [_clean(row) for row in card.iter_rows(named=True)],
+    }
+
+
+def _left_on_table(facts: Facts, leads: pl.DataFrame):
+    if not facts.can("leads", "follow_up", "amount"):
+        return None
+    return scorecard.left_on_table_total(scorecard.revenue_left_on_table(leads))
+
+
+def _by_segment(facts: Facts, leads: pl.DataFrame) -> dict:
+    """Per profile dimension the data carries (segment, company_size, country)."""
+    if not facts.can("leads", "outcome"):
+        return {}
+    keys = (
+        "leads",
+        "won",
+        "lead_to_win_rate",
+        "win_rate_ci_low",
+        "win_rate_ci_high",
+        "average_won_deal",
+        "median_days_to_win",
+    )
+    return {
+        dimension: [
+            _clean({"value": row[dimension], **{k: row[k] for k in keys}})
+            for row in icp.by_dimension(leads, dimension).iter_rows(named=True)
+        ]
+        for dimension in icp.dimensions_present(leads)
     }
 
 

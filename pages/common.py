@@ -15,6 +15,7 @@ from pathlib import Path
 import altair as alt
 import polars as pl
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from truce.contract import Contract, load_contract
 from truce.duplicates import duplicate_groups, merge
@@ -129,6 +130,12 @@ def current_data() -> tuple[Prepared, list[str], bool]:
 
 def view() -> View:
     """The filtered view, set up by app.py's sidebar before the page runs."""
+    if "view" not in st.session_state:
+        # A fresh server whose first request is a deep link runs the page straight from the
+        # pages/ folder (Streamlit's old multipage mode, on until the process's first
+        # st.navigation call), skipping app.py. Switch that mode off and run the entry file.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["view"]
 
 

@@ -101,42 +101,44 @@ def _extension_note(data: bytes, ext: str) -> list[str]:
 
 def _read_text(data: bytes, name: str, ext: str) -> tuple[pl.DataFrame, list[str], int]:
     raw, encoding_note = _to_utf8(data, name, ext)
+    passed_through = raw is data
     raw = _check_lines(raw, name)
     try:
         return _read_utf8(raw, encoding_note, name)
     except pl.exceptions.ComputeError as error:
         # The sample was UTF-8 but a later byte is not: validating the whole file up front
         # would cost a full extra pass on every (valid) large file, so recover here instead.
-        if raw.count(b'"') % 2:
-            raise LoadError(
-                f'{name} could not be read: a quote mark (") opens a value that is never '
-                "closed, so its rows cannot be told apart. Fix that quote or export it again."
-            ) from error
-        if raw is not data or "utf-8" not in str(error).lower():
+        if not passed_through or "utf-8" not in str(error).lower():
+            if raw.count(b'"') % 2:
+                raise LoadError(
+                    f'{name} could not be read: a quote mark (") opens a value that is never '
+                    "closed, so its rows cannot be told apart. Fix that quote or export it again."
+                ) from error
             raise
-    return _read_utf8(_recode(data, "cp1252", name), "Windows-1252 text", name)
+    raw = _check_lines(_recode(data, "cp1252", name), name)
+    return _read_utf8(raw, "Windows-1252 text", name)
 
 
 def _check_lines(raw: bytes, name: str) -> bytes:
-    """Old Mac exports end lines with CR only; a line of many megabytes is not a table row
-    (and would take Polars minutes to split). Both checks count bytes, nothing is copied
-    unless line endings must change."""
-    lines = raw.count(b"\n")
-    if not lines and b"\r" in raw:
+    """Old Mac exports end lines with CR only: make them LF. A line of many megabytes is not
+    a table row (and would take Polars minutes to split): refuse it. Cheap on any file: a line
+    longer than MAX_LINE_BYTES covers a whole aligned window of half that size, so only one
+    search per window is needed."""
+    if b"\n" not in raw and b"\r" in raw:
         raw = raw.replace(b"\r", b"\n")
-        lines = raw.count(b"\n")
-    if len(raw) <= MAX_LINE_BYTES or len(raw) // (lines + 1) < MAX_LINE_BYTES // 64:
-        return raw  # the common case: many short lines (a long line among them is caught below)
-    start = 0
-    for number, _ in enumerate(range(lines + 1), start=1):
+    half = MAX_LINE_BYTES // 2
+    for start in range(0, len(raw) - half + 1, half):
+        if raw.find(b"\n", start, start + half) >= 0:
+            continue
+        begin = raw.rfind(b"\n", 0, start) + 1
         end = raw.find(b"\n", start)
         end = len(raw) if end < 0 else end
-        if end - start > MAX_LINE_BYTES:
+        if end - begin > MAX_LINE_BYTES:
+            line = raw.count(b"\n", 0, begin) + 1
             raise LoadError(
-                f"{name} does not look like a table: line {number:,} is "
-                f"{(end - start) / 1024**2:,.0f} MB long."
+                f"{name} does not look like a table: line {line:,} is "
+                f"{(end - begin) / 1024**2:,.0f} MB long."
             )
-        start = end + 1
     return raw
 
 
@@ -156,7 +158,8 @@ def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame,
     names = _clean_names(header)
     notes = [
         f"Read as {encoding_note}, separated by {DELIMITER_NAMES[delimiter]}, "
-        f"header on line {first_line}."
+        f"header on line {first_line}.",
+        *_renamed_note(header, names, names),
     ]
 
     raw, skipped = _drop_truncated_last_line(raw, delimiter, len(names), notes)
@@ -180,7 +183,11 @@ def _to_utf8(data: bytes, name: str, ext: str) -> tuple[bytes, str]:
         utf16 = _utf16_without_bom(sample)
         if utf16:
             return _recode(data, utf16, name), "UTF-16 text (no BOM)"
-        raise _not_a_table(name, ext)
+        if sample.count(0) > max(2, len(sample) // 1000):
+            raise _not_a_table(name, ext)
+        # A few stray NULs in a text export (a bad field from the source system): drop them.
+        raw, note = _to_utf8(data.replace(b"\x00", b""), name, ext)
+        return raw, f"{note} (stray NUL characters removed)"
     # Control characters other than tab/CR/LF/form feed do not occur in real text exports.
     controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13))
     if controls > max(2, len(sample) // 100):
@@ -279,7 +286,10 @@ def _find_header(rows: list[tuple[list[str], int, int]]) -> int:
         modal = min(counts, key=lambda w: (-counts[w], w)) if following else widths[i]
         cells = [c.strip() for c in rows[i][0] if c.strip()]
         numeric = sum(bool(_NUMBERISH.match(c)) for c in cells)
-        if widths[i] >= modal and numeric <= len(cells) / 2:
+        # A header may end in blank names over filled columns: then count its full width,
+        # as long as most of it is named (a padded title line 'Report,,,,' is not).
+        wide = widths[i] >= modal or (len(rows[i][0]) >= modal and len(cells) * 2 > modal)
+        if wide and numeric <= len(cells) / 2:
             return i
     return first_filled
 
@@ -297,6 +307,18 @@ def _clean_names(header: list[str]) -> list[str]:
         seen.add(candidate)
         names.append(candidate)
     return names
+
+
+def _renamed_note(header: list[str], names: list[str], kept: list[str]) -> list[str]:
+    """Say which columns got a made-up name (blank or repeated in the file)."""
+    renamed = [
+        f"'{name}'"
+        for raw, name in zip(header, names, strict=False)
+        if name in kept and raw.strip() != name
+    ]
+    if not renamed:
+        return []
+    return [f"Blank or repeated column names were renamed: {', '.join(renamed)}."]
 
 
 def _drop_truncated_last_line(
@@ -366,15 +388,37 @@ def _read_excel(data: bytes, name: str) -> tuple[pl.DataFrame, list[str], int]:
     except Exception as error:
         raise LoadError(f"{name} could not be opened as an Excel workbook.") from error
     sheets = reader.sheet_names
+    found = None
     for sheet_name in sheets:
         # All cells as strings: fastexcel writes dates as 'YYYY-MM-DD HH:MM:SS'.
         sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string").to_polars()
-        if sheet.height and sheet.width:
+        table = _sheet_table(sheet)
+        if table is not None and _has_values(table[0]):
+            found = (sheet_name, *table)
             break
-    else:
+        found = found or (table and (sheet_name, *table))
+    if found is None:
         raise LoadError(f"{name} has no sheet with data.")
-    sheet = sheet.select(_date_only(pl.col(c)) for c in sheet.columns)
+    sheet_name, frame, header_at, renamed = found
+    of = f"of {len(sheets)} sheets" if len(sheets) > 1 else "(the only sheet)"
+    notes = [f"Sheet '{sheet_name}' {of} read.", *renamed]
+    if header_at:
+        notes.append(f"{header_at} title row(s) above the column names were skipped.")
+    frame, skipped = _finish(frame, notes)
+    return frame, notes, skipped
 
+
+def _has_values(frame: pl.DataFrame) -> bool:
+    # filter, not .any(): Polars 2.1 says True for `.any()` on a 1-row frame sliced to 0 rows.
+    return bool(frame.width and frame.filter(pl.any_horizontal(pl.all().is_not_null())).height)
+
+
+def _sheet_table(sheet: pl.DataFrame) -> tuple[pl.DataFrame, int, list[str]] | None:
+    """A sheet's rows under its header, the header's row index and the renaming note.
+    A cover sheet with a title only gives a table with no rows; None when the sheet is blank."""
+    if not (sheet.height and sheet.width):
+        return None
+    sheet = sheet.select(_date_only(pl.col(c)) for c in sheet.columns)
     head = [["" if v is None else str(v) for v in row] for row in sheet.head(SNIFF_ROWS).rows()]
     header_at = _find_header([(row, 0, 0) for row in head])
     names = _clean_names(head[header_at])
@@ -386,12 +430,7 @@ def _read_excel(data: bytes, name: str) -> tuple[pl.DataFrame, list[str], int]:
         for i, c in enumerate(names)
         if head[header_at][i].strip() or frame[c].null_count() < frame.height
     )
-    of = f"of {len(sheets)} sheets" if len(sheets) > 1 else "(the only sheet)"
-    notes = [f"Sheet '{sheet_name}' {of} read."]
-    if header_at:
-        notes.append(f"{header_at} title row(s) above the column names were skipped.")
-    frame, skipped = _finish(frame, notes)
-    return frame, notes, skipped
+    return frame, header_at, _renamed_note(head[header_at], names, frame.columns)
 
 
 def _date_only(column: pl.Expr) -> pl.Expr:

@@ -168,13 +168,15 @@ def to_datetime(s: pl.Series) -> Parsed:
         return Parsed(values, s.is_not_null(), "no value looks like a date" if sample.len() else "")
     family, formats, mask = ranked[0]
     details = [_describe(family, sample.filter(mask)[0])]
-    # A second family for the values the first cannot read (e.g. half ISO, half d/m/Y).
+    # More families for the values the first cannot read (e.g. ISO, d/m/Y and Excel numbers
+    # in one column), never both readings of day and month: that would mix conventions.
+    read, chosen = mask, [family]
     for other, other_formats, other_mask in ranked[1:]:
-        extra = other_mask & ~mask
-        if extra.any():
+        extra = other_mask & ~read
+        if extra.any() and not any(_swap(c) == other for c in chosen if c in DATE_BASES):
             formats = formats + other_formats
             details.append("some as " + _describe(other, sample.filter(extra)[0]))
-            break
+            read, chosen = read | other_mask, [*chosen, other]
     if family in DATE_BASES and ranked[1:] and _ambiguous(family, ranked[1], mask):
         details.append(f"{DATE_BASES[_swap(family)]} would also fit every value")
 

@@ -224,8 +224,8 @@ CUT = (
 NO_TABLE = "{}: could not tell which table this is (no lead or opportunity ID column found). "
 NO_TABLE += "Choose its table by hand."
 UNREADABLE = "rows with a value that could not be read (left empty)"
-MISSING = "No column is mapped to the required field(s) {}, so the leads table cannot be used. "
-MISSING += "Map a column to it."
+MISSING = "No column is mapped to the required field(s) {}, so the leads table cannot be used "
+MISSING += "(2 rows left out). Map a column to it."
 
 CASES = {
     "empty": Case("empty.csv", "empty.csv is empty."),
@@ -373,24 +373,9 @@ CASES = {
     "json-named-csv": Case("json_named.csv", "json_named.csv has column names but no rows."),
 }
 
-# Known bugs outside io.py/parsing.py (reported, not fixed here): strict xfail, so a fix shows.
-GUESS_BUG = (
-    "mapping.guess_table gives up on a leads file without lead_source and the user reads "
-    "'no lead or opportunity ID column found' instead of the missing field"
-)
-ERROR_ACCOUNTING_BUG = (
-    "an unusable table (error finding) counts its rows in rows_in but no finding excludes them"
-)
-XFAIL_MESSAGE = {"leads-missing-source": GUESS_BUG}
-DOUBLE_COUNT_BUG = (
-    "validation counts a row excluded by two checks (duplicate ID and negative amount) in both "
-    "findings' `excluded`, so the findings explain more rows than were left out"
-)
-XFAIL_ACCOUNTING = {
-    "row-excluded-by-two-checks": DOUBLE_COUNT_BUG,
-    "leads-missing-source-chosen-by-hand": ERROR_ACCOUNTING_BUG,
-    "only-lead-source-chosen-by-hand": ERROR_ACCOUNTING_BUG,
-}
+# Strict xfails for bugs found here, kept empty once fixed so a regression shows.
+XFAIL_MESSAGE: dict[str, str] = {}
+XFAIL_ACCOUNTING: dict[str, str] = {}
 
 
 def params(xfails: dict[str, str]) -> list:

@@ -35,8 +35,11 @@ def to_canonical(
                 check="error",
                 level="error",
                 field=missing[0],
+                rows=frame.height,
+                excluded=frame.height,
                 message=f"No column is mapped to the required field(s) {names}, "
-                f"so the {table.name} table cannot be used. Map a column to it.",
+                f"so the {table.name} table cannot be used ({frame.height:,} rows left out). "
+                "Map a column to it.",
             )
         ]
 

@@ -59,22 +59,30 @@ def detect_preset(columns: list[str]) -> tuple[str, dict] | None:
 def guess_table(columns: list[str], contract: Contract, filename: str = "") -> str | None:
     """The canonical table this file most likely holds, or None when nothing fits.
 
-    A table only qualifies when all its required fields are found; among those,
-    the one with most fields matched wins, with the file name breaking ties.
+    A table qualifies when all its required fields are found; failing that, when its
+    first required field (its ID) is, so the user is told which field is missing
+    rather than that the file is a mystery. Most fields matched wins; the file name
+    breaks ties.
     """
     found = detect_preset(columns)
     if found:
         return found[1]["table"]
     lowered = filename.lower()
-    best, best_score = None, 0.0
-    for table in TABLE_NAMES:
+    complete: list[tuple[float, str]] = []
+    partial: list[tuple[float, str]] = []
+    for order, table in enumerate(TABLE_NAMES):
         mapped = auto_map(columns, table, contract).columns
-        if not all(f in mapped for f in contract.tables[table].required):
-            continue
-        score = len(mapped) + (2.5 if any(h in lowered for h in FILENAME_HINTS[table]) else 0)
-        if score > best_score:
-            best, best_score = table, score
-    return best
+        required = contract.tables[table].required
+        hint = 2.5 if any(h in lowered for h in FILENAME_HINTS[table]) else 0
+        score = (len(mapped) + hint, -order)
+        if all(f in mapped for f in required):
+            complete.append((score, table))
+        elif required[0] in mapped:
+            partial.append((score, table))
+    for candidates in (complete, partial):
+        if candidates:
+            return max(candidates)[1]
+    return None
 
 
 def auto_map(

@@ -106,13 +106,9 @@ def uploaded_dataset(
         ).encode()
     ).hexdigest()
     if st.session_state.get("dataset_key") != key:
-        with st.status("Checking your files against the data contract…") as status:
+        with st.spinner("Checking your files against the data contract…", show_time=True):
             plan, notes = plan_tables(readable, terms, choices, overrides)
-            status.update(label="Validating with the contract's expectations…")
-            dataset = build_dataset(plan, terms)
-            status.update(label="Building the lead facts…")
-            prepared = prepare(dataset, terms)
-            status.update(label="Files checked.", state="complete")
+            prepared = prepare(build_dataset(plan, terms), terms)
         st.session_state.update(dataset_key=key, dataset=(prepared, notes))
     return st.session_state["dataset"]
 

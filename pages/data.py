@@ -92,7 +92,13 @@ for table, mapping in dataset.mappings.items():
         st.success("Every row passed every check of the contract.")
 
     fields = current.contract.tables[table].fields
-    with st.expander("Column mapping", expanded=not current.is_sample and bool(report.errors)):
+    unused = [c for c in file.frame.columns if c not in mapping.columns.values()]
+    if unused and not current.is_sample:
+        st.caption(
+            f"Columns of {file.name} not used: {', '.join(unused[:12])}"
+            f"{'…' if len(unused) > 12 else ''}. Map one below if it holds a contract field."
+        )
+    with st.expander("Column mapping", expanded=not current.is_sample):
         if current.is_sample:
             st.dataframe(
                 pl.DataFrame(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from pages.common import highlighted, needs, show_chart, view
@@ -55,11 +56,17 @@ show_chart(
 )
 leaks = funnel.biggest_leak(by_source)
 if leaks.height:
-    st.markdown("**Where each source loses the most leads**")
-    for row in leaks.iter_rows(named=True):
-        st.text(
-            f"{row['lead_source']}: only {row['conversion_from_previous']:.0%} of leads go on "
-            f"to {row['leaks_most_before']}."
+    with st.expander("Where each source loses the most leads", expanded=True):
+        st.dataframe(
+            leaks.with_columns(pl.col("conversion_from_previous") * 100),
+            hide_index=True,
+            column_config={
+                "lead_source": "Source",
+                "leaks_most_before": "Biggest drop before",
+                "conversion_from_previous": st.column_config.NumberColumn(
+                    "Go on to that stage", format="%.0f%%"
+                ),
+            },
         )
 
 if current.facts.can("created_at"):

@@ -23,8 +23,7 @@ if facts.can("leads"):
     overall = win_rate.lead_outcomes(current.leads, by=None).row(0, named=True)
     a, b, c, d = st.columns(4)
     a.metric("Leads", f"{overall['leads']:,}")
-    b.metric("Won", f"{overall['won']:,}")
-    b.caption("Leads that became customers")
+    b.metric("Won", f"{overall['won']:,}", help="Leads that became customers")
     c.metric(
         "Lead-to-win rate", percent(overall["lead_to_win_rate"]), help=terms.get("lead_to_win_rate")
     )

@@ -37,6 +37,11 @@ MONEY = {
 }
 
 
+def _rows_height(rows: int) -> int:
+    """Tall enough for one readable band (and one legend entry) per row."""
+    return max(220, 30 * rows)
+
+
 def source_scale(sources: list[str]) -> alt.Scale:
     """One colour per source, fixed by the full list of sources so filters don't shift it."""
     ordered = sorted(sources)
@@ -58,17 +63,13 @@ def funnel_chart(
 ) -> alt.Chart:
     """Grouped bars: per stage, each source's share of its leads that got that far."""
     colour, opacity = _source_colour(scale, highlight)
-    label = (
-        "Share of the source's leads reaching the stage"
-        if rate == "conversion_from_top"
-        else ("Conversion from the previous stage")
-    )
+    label = "Reaching the stage" if rate == "conversion_from_top" else "From the previous stage"
     stages = frame.sort("step")["stage"].unique(maintain_order=True).to_list()
     return (
         alt.Chart(frame.to_pandas(), title="How far do each source's leads get?")
         .mark_bar()
         .encode(
-            x=alt.X("stage:N", sort=stages, title="Funnel stage"),
+            x=alt.X("stage:N", sort=stages, title="Funnel stage", axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("lead_source:N"),
             y=alt.Y(f"{rate}:Q", title=f"{label} (%)", axis=alt.Axis(format="%")),
             color=colour,
@@ -118,7 +119,7 @@ def velocity_chart(
         alt.Chart(frame.to_pandas(), title="How many days does each step take? (median)")
         .mark_bar()
         .encode(
-            x=alt.X("step:N", sort=steps, title="Step"),
+            x=alt.X("step:N", sort=steps, title="Step", axis=alt.Axis(labelAngle=0)),
             xOffset="lead_source:N",
             y=alt.Y("median_days:Q", title="Median days"),
             color=colour,
@@ -167,6 +168,7 @@ def rate_bars(
             tooltip=tooltips,
         )
         .add_params(alt.selection_point(name="pick", fields=[group]))
+        .properties(height=_rows_height(frame.height))
     )
 
 
@@ -255,7 +257,11 @@ def win_rate_interval_chart(frame: pl.DataFrame, scale: alt.Scale, highlight: st
     point = base.mark_point(filled=True, size=90).encode(
         y=y, x="lead_to_win_rate:Q", color=colour, opacity=opacity, tooltip=tooltip
     )
-    return (interval + point).add_params(alt.selection_point(name="pick", fields=["lead_source"]))
+    return (
+        (interval + point)
+        .add_params(alt.selection_point(name="pick", fields=["lead_source"]))
+        .properties(height=_rows_height(frame.height))
+    )
 
 
 def quantity_quality_chart(frame: pl.DataFrame, scale: alt.Scale, highlight: str | None = None):

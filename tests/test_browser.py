@@ -257,8 +257,10 @@ def test_new_user_journey(server: str, browser: Browser, tmp_path: Path) -> None
     # Data page: owner is not mapped; map it and see the owners reach the sidebar filter.
     go(page, "data")
     owner = page.locator(".st-key-map_leads_owner")
-    # The mapping sits in the leads table's collapsed "Column mapping" expander.
-    page.get_by_test_id("stExpander").filter(has=owner).locator("summary").click()
+    # For uploads the leads table's "Column mapping" is open, with the unused columns named.
+    expect(
+        page.get_by_text(re.compile(r"Columns of leads\.csv not used: .*Sales Person"))
+    ).to_be_visible()
     expect(owner.get_by_test_id("stWidgetLabel")).to_have_text("owner")
     expect(owner.locator("input")).to_have_value("(not mapped)")
     shot(page, "02-data-before-mapping")

@@ -86,17 +86,17 @@ def build_rules(table: str, frame: pl.DataFrame, contract: Contract, now: dateti
                 partial(gxe.ExpectColumnValuesToBeBetween, column=name, min_value=0),
                 column < 0,
             )
-        if field.type == "datetime":
+        if field.type == "datetime":  # GX sees times as epoch microseconds: see run_suite
             rule(
                 "future_date",
                 name,
-                partial(gxe.ExpectColumnValuesToBeBetween, column=name, max_value=now),
+                partial(gxe.ExpectColumnValuesToBeBetween, column=name, max_value=_epoch(now)),
                 column > now,
             )
             rule(
                 "ancient_date",
                 name,
-                partial(gxe.ExpectColumnValuesToBeBetween, column=name, min_value=earliest),
+                partial(gxe.ExpectColumnValuesToBeBetween, column=name, min_value=_epoch(earliest)),
                 column < earliest,
             )
         if field.type == "source":
@@ -174,11 +174,10 @@ def run_suite(table: str, frame: pl.DataFrame, rules: list[Rule]) -> dict[tuple[
         progress_bars={"globally": False},
     )
     context = gx.get_context(mode="ephemeral", project_config=config)
-    batch = (
-        context.data_sources.add_pandas(f"truce_{table}")
-        .add_dataframe_asset(table)
-        .add_batch_definition_whole_dataframe("upload")
-        .get_batch(batch_parameters={"dataframe": frame.to_pandas()})
+    asset = context.data_sources.add_pandas(f"truce_{table}").add_dataframe_asset(table)
+    frame = _compact(frame, rules)
+    batch = asset.add_batch_definition_whole_dataframe("upload").get_batch(
+        batch_parameters={"dataframe": frame.to_pandas()}
     )
     suite = gx.ExpectationSuite(name=f"truce_{table}", expectations=[r.expectation for r in rules])
     result = batch.validate(suite, result_format="BASIC")
@@ -188,6 +187,23 @@ def run_suite(table: str, frame: pl.DataFrame, rules: list[Rule]) -> dict[tuple[
         )
         for o in result.results
     }
+
+
+def _compact(frame: pl.DataFrame, rules: list[Rule]) -> pl.DataFrame:
+    """The frame as GX gets it: only the columns the rules read, in encodings that keep every
+    rule's answer but spare pandas the slow paths (1M leads with their activities: 50 s -> ~5 s).
+
+    Datetimes become epoch microseconds (GX compares pandas datetimes one Python call per
+    value); IDs become integer codes, same nulls and same repeats (GX fingerprints each
+    batch, and hashing millions of strings costs seconds).
+    """
+    kwargs = [r.expectation.configuration.kwargs for r in rules]
+    used = {ROW} | {v for k in kwargs for v in k.values() if isinstance(v, str)}
+    ids = {r.field for r in rules if r.check in ("missing_id", "duplicate_id")}
+    return frame.select(c for c in frame.columns if c in used).with_columns(
+        pl.selectors.datetime().dt.epoch("us"),
+        *(pl.col(c).rank("dense") for c in ids),
+    )
 
 
 def validate_table(
@@ -252,6 +268,11 @@ def _finding(table: str, check, field: str, flagged: pl.DataFrame, excluded: int
             for row in flagged.head(EXAMPLES_SHOWN).select(shown).to_dicts()
         ],
     )
+
+
+def _epoch(moment: datetime) -> int:
+    """A naive datetime as microseconds since 1970, as Polars' dt.epoch('us') counts them."""
+    return pl.Series([moment]).dt.epoch("us").item()
 
 
 def _plain(value):

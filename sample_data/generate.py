@@ -25,6 +25,13 @@ gives byte-identical files. Leads are created over the fixed window 2025-01-01 .
 2026-09-30 (not relative to today) with seasonality (December dip, September peak,
 summer lull, weekend dip, +20 %/year growth; Events leads cluster in event months).
 
+The files behave like a real CRM export taken on the fixed ``EXPORT_DATE`` 2026-10-31
+(end of that day; not today): nothing in them happens after it. A lead whose MQL or SQL
+would come later has not reached that stage yet; a deal that would be created later does
+not exist (the lead stops at SQL, and is not disqualified); a deal that would close later
+is still open (an open stage, empty ``close_date``); touches due later do not exist. So
+the youngest cohorts look less mature, exactly as in a real export.
+
 What is planted (every parameter is recorded under ``parameters`` in the ground truth):
 
 - seven canonical sources with their own volume share, P(MQL), P(SQL | MQL),
@@ -33,9 +40,10 @@ What is planted (every parameter is recorded under ``parameters`` in the ground 
   (given by its mean), share of leads followed up at all, follow-up speed factor,
   P(disqualified | no opportunity) and disqualification reasons;
 - nine sales owners whose median hours to first touch run from 1 h to 60 h (lognormal
-  delay, multiplied by the source's speed factor); every SQL lead is touched, other leads
+  delay, multiplied by the source's speed factor); every SQL lead is touched (unless its
+  first touch was due after the export date: about 1 in 15,000 SQL leads), other leads
   are touched with the probability that makes the source's overall followed-up share
-  equal its parameter; 1..8 touches per touched lead;
+  equal its parameter; 1..8 touches per touched lead (before the export date);
 - the ICP effect: segment and company-size factors multiply the win probability (divided
   by the lead mix's mean factor so a source's expected win rate stays its parameter);
   company size also scales deal size;
@@ -67,6 +75,8 @@ import polars as pl
 DEFAULT_SEED = 7
 WINDOW_START = date(2025, 1, 1)
 WINDOW_END = date(2026, 9, 30)  # last day, inclusive
+# The files are a CRM export taken at the end of this day: nothing in them happens after it.
+EXPORT_DATE = date(2026, 10, 31)
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 SLA_HOURS = 24
 TABLES = ("leads", "opportunities", "activities", "spend")
@@ -504,8 +514,6 @@ def _simulate(n: int, rng: np.random.Generator) -> dict:
     amount = np.round(
         rng.lognormal(mu, sigma) * size_deal_f[size[opp_lead]] / deal_norm, 2
     )  # mean of the deal factor over the lead mix is 1 after normalising
-    won_lead = np.zeros(n, dtype=bool)
-    won_lead[opp_lead[is_won]] = True
 
     # disqualification (only leads without an opportunity)
     dq = ~has_opp & (rng.random(n) < _p("p_disqualified_if_no_opportunity")[src])
@@ -551,6 +559,31 @@ def _simulate(n: int, rng: np.random.Generator) -> dict:
         rng.random(k) < ACTIVITIES["share_by_lead_owner"],
         owner[act_lead],
         rng.integers(0, len(OWNERS), k),
+    )
+
+    # The export: nothing happens after EXPORT_DATE. A step due later has not happened yet:
+    # the lead stops at the last step it reached, a deal due to open later does not exist, a
+    # deal due to close later is still open (its drawn open stage), later touches do not exist.
+    cutoff = _epoch_seconds(EXPORT_DATE) + _DAY
+    is_mql &= mql_at < cutoff
+    is_sql &= sql_at < cutoff
+    keep_opp = opp_created < cutoff  # implies its lead's sql_at < cutoff
+    has_opp = np.zeros(n, dtype=bool)
+    has_opp[opp_lead[keep_opp]] = True
+    is_closed &= close_date < cutoff
+    is_won &= is_closed
+    won_lead = np.zeros(n, dtype=bool)
+    won_lead[opp_lead[keep_opp & is_won]] = True
+    keep_act = occurred < cutoff
+    opp_lead, opp_created, is_closed, is_won, open_stage, close_date, amount, p_win, p_win_raw = (
+        a[keep_opp]
+        for a in (
+            opp_lead, opp_created, is_closed, is_won, open_stage, close_date, amount, p_win,
+            p_win_raw,
+        )
+    )  # fmt: skip
+    act_lead, occurred, act_type, act_owner = (
+        a[keep_act] for a in (act_lead, occurred, act_type, act_owner)
     )
 
     return {
@@ -794,6 +827,10 @@ def _parameters() -> dict:
         }
     return {
         "window": {"start": WINDOW_START.isoformat(), "end": WINDOW_END.isoformat()},
+        "export_date": EXPORT_DATE.isoformat(),
+        "export_rule": "the export is taken at the end of export_date: no timestamp is later. "
+        "Steps due later have not happened: no MQL/SQL, no opportunity (the lead stops at "
+        "SQL), a deal due to close later is open with an empty close_date, no later touches",
         "sla_hours": SLA_HOURS,
         "sources": sources,
         "owners_median_hours_to_first_touch": OWNERS,
@@ -815,7 +852,8 @@ def _parameters() -> dict:
         "timing": TIMING,
         "opportunities": OPPORTUNITIES,
         "activities": ACTIVITIES,
-        "follow_up": "every SQL lead is touched; other leads with probability "
+        "follow_up": "every SQL lead is touched (unless the first touch falls after the "
+        "export date); other leads with probability "
         "(followed_up_share - expected_sql_rate) / (1 - expected_sql_rate); first touch = "
         "created_at + lognormal(median = owner median * source speed_factor, "
         "sigma = first_touch_sigma) hours",
@@ -825,7 +863,8 @@ def _parameters() -> dict:
 
 DEFINITIONS = {
     "computed_on": "clean data: before planted problems, every lead under its true canonical "
-    "source, each lead once, only opportunities/activities of existing leads, positive amounts",
+    "source, each lead once, only opportunities/activities of existing leads, positive amounts; "
+    "as of the export date (nothing after it exists)",
     "leads": "lead rows",
     "mqls": "leads with mql_at",
     "sqls": "leads with sql_at (Outbound leads reach SQL without mql_at)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -181,6 +182,33 @@ def test_funnel_timestamps_ordered(frames):
     )
 
 
+def test_nothing_after_the_export_date(frames, truth):
+    """Like a real CRM export taken on EXPORT_DATE: no stage, deal or touch after it."""
+    assert truth["parameters"]["export_date"] == gen.EXPORT_DATE.isoformat() == "2026-10-31"
+    cutoff = datetime.combine(gen.EXPORT_DATE + timedelta(days=1), datetime.min.time())
+    for name, cols in DATETIMES.items():
+        for col in cols:
+            assert frames[name].filter(pl.col(col) >= cutoff).height == 0, (name, col)
+    # the cut leaves the youngest leads part-way: SQL leads with no deal yet, deals still open
+    opps = frames["opportunities"]
+    late = opps.filter(pl.col("created_at") >= datetime(2026, 10, 1))
+    assert late.height > 0 and not late["is_closed"].all()
+    assert opps.filter(~pl.col("is_closed"))["close_date"].null_count() == (
+        opps.filter(~pl.col("is_closed")).height
+    )
+    assert str(frames["spend"]["month"].max()) <= gen.EXPORT_DATE.isoformat()
+
+
+def test_demo_has_nothing_after_the_export_date():
+    demo = read_demo()
+    cutoff = datetime.combine(date(2026, 10, 31) + timedelta(days=1), datetime.min.time())
+    for name, cols in DATETIMES.items():
+        for col in cols:
+            assert demo[name][col].drop_nulls().len() > 0, (name, col)
+            assert demo[name].filter(pl.col(col) >= cutoff).height == 0, (name, col)
+    assert demo["spend"]["month"].max() <= "2026-10-01"
+
+
 def test_status_and_stage_consistent(frames):
     leads = unique_leads(frames["leads"])
     opps = frames["opportunities"]
@@ -202,7 +230,12 @@ def test_touches_per_lead_and_first_touch(frames, truth):
     assert 0.25 < frames["opportunities"].height / N < 0.35
     leads = unique_leads(frames["leads"])
     sql_ids = leads.filter(pl.col("sql_at").is_not_null())["lead_id"]
-    assert sql_ids.is_in(per_lead["lead_id"].implode()).all()  # every SQL lead was touched
+    # every SQL lead was touched, unless its first touch was due after the export date
+    untouched = leads.filter(
+        pl.col("sql_at").is_not_null() & ~pl.col("lead_id").is_in(per_lead["lead_id"].implode())
+    )
+    assert sql_ids.len() > 0 and untouched.height <= 0.001 * sql_ids.len()
+    assert untouched.filter(pl.col("created_at") < datetime(2026, 9, 1)).height == 0
 
 
 # --- planted effects recoverable ------------------------------------------------------------------

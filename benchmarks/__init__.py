@@ -1,0 +1,1 @@
+"""Size sweeps of Truce's load path and pages: ``python -m benchmarks.run``."""

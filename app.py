@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import polars as pl
 import streamlit as st
 
 from pages.common import MINE, SAMPLE, View, contract, current_data
 from truce.charts import source_scale
 from truce.filters import Filters
+
+# Timings of reading and validating uploads go to the server's log (never names or contents).
+log = logging.getLogger("truce")
+if not log.handlers:
+    log.addHandler(logging.StreamHandler())
+    log.setLevel(logging.INFO)
 
 # An explicit favicon: without one, the browser tab takes the current page's Material icon,
 # which the Streamlit frontend fetches from fonts.gstatic.com (a third-party request on every

@@ -160,7 +160,7 @@ def show_chart(chart: alt.Chart, table: pl.DataFrame, name: str, key: str) -> No
         st.dataframe(table, hide_index=True)
         st.download_button(
             "Download as CSV",
-            safe_csv(table),
+            lambda: safe_csv(table),  # built only when clicked
             file_name=f"truce-{name}.csv",
             mime="text/csv",
             key=f"{key}_csv",

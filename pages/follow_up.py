@@ -105,7 +105,7 @@ st.caption("Every lead in the current filters with no sales touch at all.")
 st.dataframe(untouched.head(1000), hide_index=True)
 st.download_button(
     f"Download all {untouched.height:,} untouched leads (CSV)",
-    safe_csv(untouched),
+    lambda: safe_csv(untouched),  # built only when clicked
     "truce-untouched-leads.csv",
     mime="text/csv",
     key="untouched_csv",

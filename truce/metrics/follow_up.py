@@ -41,8 +41,10 @@ def follow_up_summary(leads: pl.DataFrame, sla_hours: float, by: str | None = "l
         pl.col("followed_up").sum().alias("followed_up"),
         pl.col("sla_met").sum().alias("sla_met"),
         pl.col("sla_met").count().alias("_dated"),
-        pl.col("hours_to_first_touch").median().alias("median_hours_to_first_touch"),
+        # drop_nulls first: Polars' quantiles take a slow path on columns with nulls.
+        pl.col("hours_to_first_touch").drop_nulls().median().alias("median_hours_to_first_touch"),
         pl.col("hours_to_first_touch")
+        .drop_nulls()
         .quantile(0.9, interpolation="linear")
         .alias("p90_hours_to_first_touch"),
         pl.col("touches").mean().alias("touches_per_lead"),

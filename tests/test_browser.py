@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ARTIFACTS = ROOT / "test-artifacts"
+XEDUCATION = ROOT.parent / "shared" / "data" / "xeducation_leads.csv"
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 30_000
 BOM = "\ufeff"
@@ -191,10 +192,11 @@ def write_export(
 
 
 def upload(page: Page, paths: list[str]) -> None:
-    if page.get_by_test_id("stFileUploaderDropzoneInput").count() == 0:
+    """Through the sidebar's uploader (the Data page has another one, for the contract)."""
+    dropzone = page.locator(".st-key-uploader").get_by_test_id("stFileUploaderDropzoneInput")
+    if dropzone.count() == 0:
         radio = page.locator(".st-key-data_source")
         rerun(page, radio.get_by_text("My files", exact=True).click)
-    dropzone = page.get_by_test_id("stFileUploaderDropzoneInput")
     rerun(page, lambda: dropzone.set_input_files(paths))
 
 
@@ -371,3 +373,66 @@ def test_sessions_are_private(server: str, browser: Browser, tmp_path: Path, bef
             except OSError:
                 continue  # vanished or unreadable (another process's file)
     assert not leaks, f"uploaded data written to disk: {leaks}"
+
+
+HUBSPOT = (
+    b"Record ID,First Name,Email,Create Date,Original Source,Lifecycle Stage,"
+    b"Became a Marketing Qualified Lead Date,Became a Sales Qualified Lead Date,"
+    b"Became a Customer Date,Contact owner\n"
+    b"101,Ann,ann@acme.com,2026-01-05 09:00,Organic Search,customer,2026-01-06 10:00,"
+    b"2026-01-08 10:00,2026-02-01 10:00,Dev Patel\n"
+    b"102,Bo,bo@globex.com,2026-01-06 11:00,PAID_SOCIAL,lead,,,,Ana Ruiz\n"
+    b"103,Cy,cy@initech.com,2026-01-07 12:00,google ads,marketingqualifiedlead,2026-01-09 10:00,"
+    b",,Ana Ruiz\n"
+)
+DEALS_1252 = (
+    "Opportunity ID;Stage;Amount;Close Date;Created Date;Opportunity Owner;Lead Source\n"
+    "D1;Closed Won;1.234,50 €;20/02/2026;01/02/2026;Dev Patel;Événements\n"
+    "D2;Closed Lost;900,00 €;21/02/2026;02/02/2026;Ana Ruiz;Email\n"
+).encode("cp1252")
+
+
+def test_real_export_shapes_and_garbage(server: str, browser: Browser, tmp_path: Path) -> None:
+    """A HubSpot contacts export, a Windows-1252 semicolon deals export, a garbage file, then
+    the leads-only xeducation export on every page: mapping and report shown, no traceback."""
+    page, watch = new_page(browser, server)
+    files = {
+        "hubspot-contacts.csv": HUBSPOT,
+        "salesforce-deals.csv": DEALS_1252,
+        "garbage.csv": bytes(range(256)) * 8,
+        "empty.csv": b"",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    open_app(page, server)
+    go(page, "data")
+    upload(page, [str(tmp_path / name) for name in files])
+
+    expect(page.get_by_text("Recognised as a HubSpot leads export")).to_be_visible()
+    expect(page.get_by_text("Recognised as a Salesforce opportunities export")).to_be_visible()
+    expect(page.get_by_text("Read as Windows-1252 text, separated by ';'")).to_be_visible()
+    expect(
+        page.get_by_text("garbage.csv: garbage.csv does not look like a table: it contains binary")
+    ).to_be_visible()
+    expect(page.get_by_text("empty.csv: empty.csv is empty.")).to_be_visible()
+    expect(metric(page, "Rows read").first).to_have_text("3")
+    shot(page, "10-data-real-exports")
+    go(page, "funnel")
+    expect(metric(page, "Lead")).to_have_text("3")
+    expect(metric(page, "Won")).to_have_text("1")  # the HubSpot 'Became a Customer Date'
+
+    # Leads only, no dates: every page still answers or says which field would unlock it.
+    delete = page.get_by_test_id("stFileChipDeleteBtn")
+    while delete.count():
+        rerun(page, delete.first.click)
+    upload(page, [str(XEDUCATION)])
+    expect(metric(page, "Lead")).to_have_text("9,240")
+    for path in ("data", "funnel", "follow_up", "win_rate", "icp", "spend", "feedback"):
+        go(page, path)
+    go(page, "win_rate")
+    expect(metric(page, "Lead-to-win rate")).to_have_text("38.5%")
+    go(page, "follow_up")
+    expect(page.get_by_text("Upload activities")).to_be_visible()
+    shot(page, "11-follow-up-leads-only")
+    watch.check()
+    page.context.close()

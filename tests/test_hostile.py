@@ -20,7 +20,6 @@ import pytest
 
 from truce.contract import load_contract
 from truce.export import safe_csv
-from truce.findings import Report
 from truce.metrics import follow_up, funnel, win_rate
 from truce.model import Facts, build_facts
 from truce.pipeline import Dataset, UploadedFile, build_dataset, plan_tables, read_upload
@@ -74,17 +73,6 @@ def run(files: list[tuple[str, bytes]], tables: dict[str, str | None] | None = N
     messages += [n for u in uploads if u.loaded for n in u.loaded.notes]
     messages += notes + [f.message for f in dataset.report.findings]
     return Run(uploads, notes, dataset, facts, head, messages)
-
-
-def unexplained(report: Report) -> dict[str, tuple[int, int, int]]:
-    """Tables where rows in != rows kept + rows the findings say were left out."""
-    gaps = {}
-    for table, rows_in in report.rows_in.items():
-        kept = report.rows_kept.get(table, 0)
-        excluded = sum(f.excluded for f in report.findings if f.table == table)
-        if rows_in != kept + excluded:
-            gaps[table] = (rows_in, kept, excluded)
-    return gaps
 
 
 # ---------------------------------------------------------------------------- generated inputs
@@ -443,7 +431,7 @@ def test_the_good_file_uploaded_with_it_still_counts(name: str) -> None:
 
 @pytest.mark.parametrize("name", params(XFAIL_ACCOUNTING))
 def test_every_row_is_kept_or_explained(name: str) -> None:
-    assert unexplained(together(name).dataset.report) == {}
+    assert together(name).dataset.report.unaccounted() == {}
 
 
 @pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.check is not None])

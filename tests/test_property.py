@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from truce.contract import load_contract
-from truce.findings import Report
 from truce.metrics import follow_up, funnel, win_rate
 from truce.model import build_facts
 from truce.pipeline import build_dataset, plan_tables, read_upload
@@ -71,16 +70,6 @@ def damaged(draw) -> bytes:
     return data
 
 
-def unexplained(report: Report) -> dict[str, tuple[int, int, int]]:
-    gaps = {}
-    for table, rows_in in report.rows_in.items():
-        kept = report.rows_kept.get(table, 0)
-        excluded = sum(f.excluded for f in report.findings if f.table == table)
-        if rows_in != kept + excluded:
-            gaps[table] = (rows_in, kept, excluded)
-    return gaps
-
-
 @settings(
     max_examples=150,
     deadline=None,
@@ -96,7 +85,7 @@ def test_damaged_leads_never_crash_and_rows_add_up(data: bytes) -> None:
         return
     plan, notes = plan_tables([upload.loaded], CONTRACT)
     dataset = build_dataset(plan, CONTRACT, now=NOW)
-    assert unexplained(dataset.report) == {}
+    assert dataset.report.unaccounted() == {}
     for message in [*upload.loaded.notes, *notes, *(f.message for f in dataset.report.findings)]:
         assert "\n" not in message and not any(w in message for w in INTERNALS), message
 

@@ -48,6 +48,19 @@ class Report:
     def excluded(self, table: str) -> int:
         return self.rows_in.get(table, 0) - self.rows_kept.get(table, 0)
 
+    def unaccounted(self) -> dict[str, tuple[int, int, int]]:
+        """Tables where rows in != rows kept + rows the findings say were left out.
+
+        Empty when every row is accounted for, which the tests hold the pipeline to.
+        """
+        gaps = {}
+        for table, rows_in in self.rows_in.items():
+            kept = self.rows_kept.get(table, 0)
+            explained = sum(f.excluded for f in self.findings if f.table == table)
+            if rows_in != kept + explained:
+                gaps[table] = (rows_in, kept, explained)
+        return gaps
+
     def as_text(self) -> str:
         """The report as plain lines, for the command line and for logs."""
         lines = []

@@ -173,33 +173,43 @@ def rate_bars(
 
 
 def response_band_chart(frame: pl.DataFrame, bands: list[str]) -> alt.Chart:
-    """Stacked share of each source's leads by time to first touch."""
-    return (
-        alt.Chart(frame.to_pandas(), title="How long do leads wait for a first touch?")
-        .mark_bar()
-        .encode(
-            y=alt.Y("lead_source:N", title=None),
-            x=alt.X(
-                "share:Q",
-                title="Share of the source's leads (%)",
-                axis=alt.Axis(format="%"),
-                stack="normalize",
-            ),
-            color=alt.Color(
-                "band:N",
-                sort=bands,
-                title="First touch",
-                scale=alt.Scale(domain=bands, scheme="redyellowgreen", reverse=True),
-            ),
-            order=alt.Order("band_order:Q"),
-            tooltip=[
-                alt.Tooltip("lead_source:N", title="Source"),
-                alt.Tooltip("band:N", title="First touch"),
-                alt.Tooltip("leads:Q", title="Leads", format=","),
-                alt.Tooltip("share:Q", title="Share", format=PERCENT),
-            ],
-        )
+    """Stacked share of each source's leads by time to first touch, fastest band first."""
+    scale = alt.Scale(domain=bands, scheme="redyellowgreen", reverse=True)
+    return _stacked_shares(
+        frame,
+        "band",
+        "First touch",
+        alt.Color("band:N", sort=bands, title="First touch", scale=scale),
+        "How long do leads wait for a first touch?",
+        "Share of the source's leads (%)",
+        order="band_order",
     )
+
+
+def _stacked_shares(
+    frame: pl.DataFrame,
+    part: str,
+    part_title: str,
+    colour: alt.Color,
+    title: str,
+    axis_title: str,
+    order: str | None = None,
+) -> alt.Chart:
+    """One bar per source split into the shares of `part` (each row: leads and share)."""
+    encoding = {
+        "y": alt.Y("lead_source:N", title=None),
+        "x": alt.X("share:Q", title=axis_title, axis=alt.Axis(format="%"), stack="normalize"),
+        "color": colour,
+        "tooltip": [
+            alt.Tooltip("lead_source:N", title="Source"),
+            alt.Tooltip(f"{part}:N", title=part_title),
+            alt.Tooltip("leads:Q", title="Leads", format=","),
+            alt.Tooltip("share:Q", title="Share of the source's bar", format=PERCENT),
+        ],
+    }
+    if order:
+        encoding["order"] = alt.Order(f"{order}:Q")
+    return alt.Chart(frame.to_pandas(), title=title).mark_bar().encode(**encoding)
 
 
 def trend_chart(frame: pl.DataFrame, sla_hours: float) -> alt.Chart:
@@ -255,7 +265,11 @@ def win_rate_interval_chart(frame: pl.DataFrame, scale: alt.Scale, highlight: st
         tooltip=tooltip,
     )
     point = base.mark_point(filled=True, size=90).encode(
-        y=y, x="lead_to_win_rate:Q", color=colour, opacity=opacity, tooltip=tooltip
+        y=y,
+        x=alt.X("lead_to_win_rate:Q", title="Lead-to-win rate (%)"),
+        color=colour,
+        opacity=opacity,
+        tooltip=tooltip,
     )
     return (
         (interval + point)
@@ -365,7 +379,10 @@ def interval_bars(frame: pl.DataFrame, group: str, label: str) -> alt.Chart:
         tooltip=tooltip,
     )
     whiskers = base.mark_rule(color="black").encode(
-        y=y, x="win_rate_ci_low:Q", x2="win_rate_ci_high:Q", tooltip=tooltip
+        y=y,
+        x=alt.X("win_rate_ci_low:Q", title="Lead-to-win rate (%)"),
+        x2="win_rate_ci_high:Q",
+        tooltip=tooltip,
     )
     return bars + whiskers
 
@@ -456,31 +473,21 @@ def spend_by_month(frame: pl.DataFrame, scale: alt.Scale) -> alt.Chart:
 
 def reasons_chart(frame: pl.DataFrame) -> alt.Chart:
     """Why sales rejected each source's leads: stacked shares of the reasons."""
-    return (
-        alt.Chart(frame.to_pandas(), title="Why does sales reject each source's leads?")
-        .mark_bar()
-        .encode(
-            y=alt.Y("lead_source:N", title=None),
-            x=alt.X(
-                "share:Q",
-                title="Share of the source's rejected leads (%)",
-                axis=alt.Axis(format="%"),
-            ),
-            color=alt.Color("reason:N", title="Reason given"),
-            tooltip=[
-                alt.Tooltip("lead_source:N", title="Source"),
-                alt.Tooltip("reason:N", title="Reason"),
-                alt.Tooltip("leads:Q", title="Leads", format=","),
-                alt.Tooltip("share:Q", title="Share of rejections", format=PERCENT),
-            ],
-        )
+    return _stacked_shares(
+        frame,
+        "reason",
+        "Reason given",
+        alt.Color("reason:N", title="Reason given"),
+        "Why does sales reject each source's leads?",
+        "Share of the source's rejected leads (%)",
     )
 
 
 def left_on_table_chart(frame: pl.DataFrame, scale: alt.Scale) -> alt.Chart:
     """Revenue left on the table per source: the estimate and its range."""
     base = alt.Chart(
-        frame.to_pandas(), title="Revenue left on the table by leads never followed up"
+        frame.to_pandas(),
+        title="How much revenue did the leads nobody followed up leave on the table?",
     )
     y = alt.Y("lead_source:N", sort=alt.EncodingSortField("mid", order="descending"), title=None)
     tooltip = [
@@ -498,4 +505,7 @@ def left_on_table_chart(frame: pl.DataFrame, scale: alt.Scale) -> alt.Chart:
         color=alt.Color("lead_source:N", scale=scale, legend=None),
         tooltip=tooltip,
     )
-    return bars + base.mark_rule(color="black").encode(y=y, x="low:Q", x2="high:Q", tooltip=tooltip)
+    whiskers = base.mark_rule(color="black").encode(
+        y=y, x=alt.X("low:Q", title="Revenue not won ($, estimate)"), x2="high:Q", tooltip=tooltip
+    )
+    return bars + whiskers

@@ -1,0 +1,79 @@
+"""Every chart: a title that asks its question, titled axes, tooltips, and aggregate data only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_pipeline
+from truce import charts
+from truce.metrics import feedback, follow_up, funnel, icp, scorecard, spend, win_rate
+
+DEMO = Path(__file__).resolve().parents[1] / "sample_data" / "demo"
+
+
+@pytest.fixture(scope="module")
+def built(contract):
+    files = {p.name: p.read_bytes() for p in DEMO.glob("*.csv")}
+    _, facts = run_pipeline(files, contract)
+    leads, opps = facts.leads, facts.opportunities
+    scale = charts.source_scale(sorted(leads["lead_source"].unique()))
+    stages = funnel.stages_available(facts)
+    by_source = win_rate.by_source(leads, opps)
+    bands = follow_up.response_bands(leads)
+    made = {
+        "funnel": (charts.funnel_chart(funnel.funnel(leads, stages, by="lead_source"), scale), 40),
+        "cohort": (charts.cohort_chart(funnel.cohort_funnel(leads, stages), "Won"), 21),
+        "velocity": (charts.velocity_chart(funnel.stage_velocity(leads, stages), scale), None),
+        "win_rate": (charts.win_rate_interval_chart(by_source, scale), 8),
+        "quality": (charts.quantity_quality_chart(by_source, scale), 8),
+        "revenue": (charts.revenue_chart(by_source, scale), 8),
+        "bands": (charts.response_band_chart(bands, [b for b, _ in follow_up.BANDS]), None),
+        "trend": (charts.trend_chart(follow_up.weekly_trend(leads, 24), 24), None),
+        "heatmap": (charts.heatmap(icp.source_heatmap(leads, "segment"), "segment", "Segment"), 48),
+        "icp": (charts.interval_bars(icp.by_dimension(leads, "segment"), "segment", "Segment"), 6),
+        "spend": (charts.spend_by_month(spend.by_month(facts.spend, leads), scale), None),
+        "reasons": (charts.reasons_chart(feedback.reasons_by_source(leads)), None),
+        "left": (charts.left_on_table_chart(scorecard.revenue_left_on_table(leads), scale), 8),
+    }
+    return {name: (chart.to_dict(), rows) for name, (chart, rows) in made.items()}
+
+
+def layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "funnel",
+        "cohort",
+        "velocity",
+        "win_rate",
+        "quality",
+        "revenue",
+        "bands",
+        "trend",
+        "heatmap",
+        "icp",
+        "spend",
+        "reasons",
+        "left",
+    ],
+)
+def test_chart_is_titled_explained_and_small(built, name):
+    spec, expected_rows = built[name]
+    title = spec.get("title") or layers(spec)[0]["title"]
+    assert "?" in title, "the title asks the question the chart answers"
+    for layer in layers(spec):
+        encoding = layer["encoding"]
+        assert encoding.get("tooltip"), "every mark explains itself on hover"
+        quantitative = [
+            e for e in (encoding.get("x"), encoding.get("y")) if e and e["type"] == "quantitative"
+        ]
+        assert all(e.get("title") for e in quantitative), "value axes say what and in which unit"
+    rows = sum(len(v) for v in spec["datasets"].values()) // len(spec["datasets"])
+    assert rows < 5_000
+    if expected_rows is not None:  # sources x stages and the like, never one row per lead
+        assert rows == expected_rows

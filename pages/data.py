@@ -9,6 +9,7 @@ import streamlit as st
 
 from pages.common import MINE, uploads, view
 from truce.contract import TABLE_NAMES, ContractError, load_contract
+from truce.mapping import read_saved_mapping
 
 NOT_MAPPED = "(not mapped)"
 LEAVE_OUT = "(leave this file out)"
@@ -16,6 +17,7 @@ LEAVE_OUT = "(leave this file out)"
 st.title("Your data, checked against the contract")
 current = view()
 dataset = current.dataset
+terms = current.contract
 
 with st.expander("The data contract in use", icon=":material/handshake:"):
     st.caption(
@@ -66,6 +68,22 @@ for file in files:
         st.rerun()
 for note in st.session_state.get("notes", []):
     st.warning(note)
+if files:
+    saved = st.file_uploader(
+        "Reuse a mapping you downloaded before (JSON)", type=["json"], key="saved_mapping"
+    )
+    if saved is not None:
+        try:
+            table, columns = read_saved_mapping(saved.getvalue().decode("utf-8", "replace"), terms)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            if overrides.get(table) != columns:
+                overrides[table] = columns
+                for key in [k for k in st.session_state if str(k).startswith(f"map_{table}_")]:
+                    del st.session_state[key]  # the dropdowns re-read the new mapping
+                st.rerun()
+            st.success(f"The saved mapping for {table} is in use.")
 
 for table, mapping in dataset.mappings.items():
     file = dataset.files[table]

@@ -7,7 +7,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from truce.mapping import auto_map, guess_table, normalise_name, parse_map_option
+from truce.mapping import (
+    auto_map,
+    guess_table,
+    normalise_name,
+    parse_map_option,
+    read_saved_mapping,
+)
 
 XEDUCATION = Path(__file__).resolve().parents[2] / "shared" / "data" / "xeducation_leads.csv"
 
@@ -223,3 +229,22 @@ def test_parse_map_option(text, expected):
 def test_parse_map_option_rejects_bad_shapes(text):
     with pytest.raises(ValueError, match=r"table\.field=column"):
         parse_map_option(text)
+
+
+def test_saved_mapping_round_trips(contract):
+    text = '{"table": "leads", "file": "x.csv", "columns": {"owner": "Sales Person"}}'
+    assert read_saved_mapping(text, contract) == ("leads", {"owner": "Sales Person"})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json", "not a mapping saved by Truce"),
+        ('{"table": "deals", "columns": {}}', "unknown table 'deals'"),
+        ('{"table": "leads", "columns": {"colour": "x"}}', "fields leads does not have"),
+    ],
+    ids=["garbage", "unknown-table", "unknown-field"],
+)
+def test_saved_mapping_rejects_what_it_cannot_use(contract, text, message):
+    with pytest.raises(ValueError, match=message):
+        read_saved_mapping(text, contract)

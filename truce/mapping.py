@@ -7,6 +7,7 @@ most one column, so the mapping shown to the user is always a clean one-to-one.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -143,3 +144,20 @@ def parse_map_option(text: str) -> tuple[str, str, str]:
             f"--map '{text}' should look like table.field=column, e.g. leads.lead_source=Source"
         )
     return table, field_name.strip(), column.strip()
+
+
+def read_saved_mapping(text: str, contract: Contract) -> tuple[str, dict[str, str]]:
+    """A mapping downloaded from the Data page -> (table, {field: column}), checked."""
+    try:
+        saved = json.loads(text)
+        table, columns = saved["table"], saved["columns"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ValueError(
+            "This is not a mapping saved by Truce (expected JSON with 'table' and 'columns')."
+        ) from exc
+    if table not in contract.tables or not isinstance(columns, dict):
+        raise ValueError(f"The saved mapping is for an unknown table '{table}'.")
+    unknown = sorted(set(columns) - set(contract.tables[table].fields))
+    if unknown:
+        raise ValueError(f"The saved mapping names fields {table} does not have: {unknown}.")
+    return table, {str(f): str(c) for f, c in columns.items()}

@@ -69,9 +69,18 @@ if leaks.height:
             },
         )
 
-if current.facts.can("created_at"):
+if current.facts.can("created_at") and len(stages) > 1:
     cohorts = funnel.cohort_funnel(current.leads, stages, order)
-    last = stages[-1]
+    last = (
+        st.segmented_control(
+            "Cohort chart: leads reaching",
+            stages[1:],
+            default=stages[-1],
+            key="cohort_stage",
+            help="The share of each month's new leads that reached this stage by the export date.",
+        )
+        or stages[-1]
+    )
     show_chart(charts.cohort_chart(cohorts, last), cohorts, "funnel-by-cohort", "cohort_chart")
     velocity = funnel.stage_velocity(current.leads, stages)
     if velocity.height:
@@ -82,4 +91,7 @@ if current.facts.can("created_at"):
             "velocity_chart",
         )
 else:
-    st.info("Map created_at to see the funnel by monthly cohort and the days between stages.")
+    st.info(
+        "Map created_at, and a stage or outcome field, to see the funnel by monthly cohort "
+        "and the days between stages."
+    )

@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import altair as alt
@@ -35,21 +36,26 @@ MINE = "My files"
 
 @dataclass(frozen=True)
 class Prepared:
-    """A validated dataset and what is derived from it once: facts, duplicates, merged facts."""
+    """A validated dataset and what is derived from it once: facts and duplicate leads."""
 
     dataset: Dataset
     facts: Facts
     duplicates: pl.DataFrame
-    merged: Facts
+
+    @cached_property
+    def merged(self) -> Facts:
+        """The facts with duplicate leads merged: built on first use (a copy of every lead)."""
+        if not self.duplicates.height:
+            return self.facts
+        return replace(self.facts, leads=merge(self.facts.leads, self.duplicates))
 
 
 def prepare(dataset: Dataset, terms: Contract) -> Prepared:
     facts = build_facts(dataset.tables, terms)
     if not facts.can("leads"):
-        return Prepared(dataset, facts, pl.DataFrame(), facts)
+        return Prepared(dataset, facts, pl.DataFrame())
     window = int(terms.definitions.get("duplicate_company_window_days", 30))
-    groups = duplicate_groups(facts.leads, window)
-    return Prepared(dataset, facts, groups, replace(facts, leads=merge(facts.leads, groups)))
+    return Prepared(dataset, facts, duplicate_groups(facts.leads, window))
 
 
 @dataclass(frozen=True)

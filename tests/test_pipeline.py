@@ -8,9 +8,10 @@ import polars as pl
 import pytest
 
 from tests.conftest import NOW, run_pipeline
-from tests.fixtures import FILES, LEADS
+from tests.fixtures import FILES, LEADS, OPPORTUNITIES
 from truce.canonical import to_canonical
 from truce.mapping import auto_map
+from truce.metrics import win_rate
 from truce.pipeline import read_upload
 from truce.validation import build_rules, link_to_leads, run_suite
 
@@ -131,3 +132,21 @@ def test_great_expectations_and_polars_agree_on_every_rule(contract):
             assert counts[(rule.check, rule.field)] == expected, (table, rule.check, rule.field)
             checked += expected > 0
     assert checked >= 10  # the fixture trips most rules, so the agreement is not vacuous
+
+
+def test_won_date_only_export_means_every_row_is_won(contract):
+    won_deals = b"Deal ID,Won Date,Deal Value,Source\nD1,2026-02-01,1000,Email\nD2,,500,Email\n"
+    _, facts = run_pipeline({"won-deals.csv": won_deals}, contract)
+    opps = facts.opportunities.sort("opportunity_id")
+    assert opps["is_won"].to_list() == [True, False]
+    assert not facts.can("leads") and facts.can("opportunities")
+
+
+def test_opportunities_only_pipeline_export_gives_deal_win_rates(contract):
+    dataset, facts = run_pipeline({"opportunities.csv": OPPORTUNITIES}, contract)
+    assert dataset.report.rows_kept == {"opportunities": 3}
+    # No leads file, so no orphan check: O3 (lead L9) is simply a deal.
+    assert "orphan_lead_id" not in {f.check for f in dataset.report.findings}
+    table = win_rate.opportunity_outcomes(facts.opportunities).sort("lead_source")
+    # The export has no lead_source column: every deal is Unknown, said, not dropped.
+    assert table.select("lead_source", "closed", "won_opportunities").rows() == [("Unknown", 3, 2)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -25,9 +26,20 @@ from truce.duplicates import duplicate_groups, merge
 from truce.export import safe_csv
 from truce.filters import Filters
 from truce.model import Facts, build_facts
-from truce.pipeline import Dataset, UploadedFile, build_dataset, plan_tables, read_upload
+from truce.pipeline import (
+    Dataset,
+    UploadedFile,
+    build_dataset,
+    outline,
+    plan_tables,
+    read_upload,
+)
 
 log = logging.getLogger("truce")
+# Reading and checking a million-lead export briefly needs about a gigabyte on top of the data.
+# At most two sessions do it at once, so eight people at a time fit in memory; the others see
+# the spinner a little longer (benchmarks/sessions.py).
+HEAVY_WORK = threading.BoundedSemaphore(2)
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "demo"
 SAMPLE_FILES = ("leads.csv", "opportunities.csv", "activities.csv", "spend.csv")
 SAMPLE = "Sample data"
@@ -88,7 +100,9 @@ def sample_dataset(contract_text: str) -> Prepared:
 
 
 def uploads() -> list[UploadedFile]:
-    """The files in the sidebar's uploader, each read once and kept for this session only."""
+    """What each file in the sidebar's uploader holds (table shape, notes, or why it cannot
+    be read), read once per file. Only the outline is kept: the bytes stay in the uploader,
+    and a re-mapping reads them again rather than every session holding a second copy."""
     files = st.session_state.get("uploader") or []
     cache: dict[str, UploadedFile] = st.session_state.setdefault("uploads", {})
     current = {f.file_id: f for f in files}
@@ -97,28 +111,35 @@ def uploads() -> list[UploadedFile]:
             del cache[file_id]  # removed from the uploader: forget it now
     for file_id, file in current.items():
         if file_id not in cache:
-            with st.spinner(f"Reading {file.name}…"):
+            with HEAVY_WORK, st.spinner(f"Reading {file.name}…"):
                 started = time.perf_counter()
-                cache[file_id] = read_upload(file.name, file.getvalue())
+                cache[file_id] = outline(read_upload(file.name, file.getvalue()))
             # Counts and timings only: names and contents of uploads never reach a log.
             log.info("read an upload in %.2f s", time.perf_counter() - started)
     return [cache[f] for f in current]
 
 
-def uploaded_dataset(files: list[UploadedFile], terms: Contract) -> tuple[Prepared, list[str]]:
+def uploaded_dataset(terms: Contract) -> tuple[Prepared, list[str]]:
     """Map and validate the uploads; recomputed only when files, choices or contract change."""
-    readable = [f.loaded for f in files if f.loaded is not None]
+    readable = {f.file_id: f for f in st.session_state.get("uploader") or []}
+    readable = [readable[i] for i, u in st.session_state["uploads"].items() if u.loaded]
     choices = st.session_state.setdefault("table_choice", {})
     overrides = st.session_state.setdefault("overrides", {})
     key = hashlib.sha256(
         json.dumps(
-            [[f.name for f in files], choices, overrides, terms.text], sort_keys=True, default=str
+            [[f.file_id for f in readable], choices, overrides, terms.text],
+            sort_keys=True,
+            default=str,
         ).encode()
     ).hexdigest()
     if st.session_state.get("dataset_key") != key:
-        with st.spinner("Checking your files against the data contract…", show_time=True):
+        with (
+            HEAVY_WORK,
+            st.spinner("Checking your files against the data contract…", show_time=True),
+        ):
             started = time.perf_counter()
-            plan, notes = plan_tables(readable, terms, choices, overrides)
+            loaded = [read_upload(f.name, f.getvalue()).loaded for f in readable]
+            plan, notes = plan_tables(loaded, terms, choices, overrides)
             prepared = prepare(build_dataset(plan, terms), terms)
         rows = sum(prepared.dataset.report.rows_in.values())
         log.info("validated %d rows in %.2f s", rows, time.perf_counter() - started)
@@ -132,7 +153,7 @@ def current_data() -> tuple[Prepared, list[str], bool]:
     if st.session_state.get("data_source", SAMPLE) == MINE:
         files = uploads()
         if any(f.loaded is not None for f in files):
-            prepared, notes = uploaded_dataset(files, terms)
+            prepared, notes = uploaded_dataset(terms)
             return prepared, notes, False
     return sample_dataset(terms.text), [], True
 

@@ -6,7 +6,7 @@ and a number in `python -m truce report` come from the same code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import polars as pl
@@ -43,7 +43,7 @@ class Dataset:
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
     mappings: dict[str, Mapping] = field(default_factory=dict)
-    files: dict[str, LoadedFile] = field(default_factory=dict)  # table -> the file feeding it
+    files: dict[str, LoadedFile] = field(default_factory=dict)  # table -> its file's outline
 
     def has(self, table: str, *fields: str) -> bool:
         frame = self.tables.get(table)
@@ -58,6 +58,13 @@ def read_upload(name: str, data: bytes) -> UploadedFile:
         return UploadedFile(name=name, loaded=read_table(data, name))
     except LoadError as exc:
         return UploadedFile(name=name, error=str(exc))
+
+
+def outline(upload: UploadedFile) -> UploadedFile:
+    """The upload without its rows: name, notes, column names (for the mapping) or error."""
+    if upload.loaded is None:
+        return upload
+    return replace(upload, loaded=replace(upload.loaded, frame=upload.loaded.frame.clear()))
 
 
 def plan_tables(
@@ -102,7 +109,7 @@ def build_dataset(
     now = now or datetime.now()
     dataset = Dataset(
         mappings={t: p.mapping for t, p in plan.items()},
-        files={t: p.file for t, p in plan.items()},
+        files={t: outline(UploadedFile(p.file.name, p.file)).loaded for t, p in plan.items()},
     )
     report = dataset.report
     typed: dict[str, pl.DataFrame] = {}

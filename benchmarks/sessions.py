@@ -52,6 +52,7 @@ from playwright.async_api import Browser, Page, async_playwright
 from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    COUNT_RUNS,
     ROOT,
     free_port,
     start_streamlit,
@@ -66,19 +67,6 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 VIEWPORT = {"width": 1280, "height": 900}
 GIB = 1024**3
 OPEN_TIMEOUT_MS = 180_000
-# Counts every start of a script run (as in tests/test_browser.py), so a wait covers the
-# run an action caused, not an idle state from before it.
-COUNT_RUNS = """
-window.__stRuns = 0;
-new MutationObserver((mutations) => {
-  for (const m of mutations) {
-    if (m.target.getAttribute('data-test-script-state') === 'running') window.__stRuns += 1;
-  }
-}).observe(document, {subtree: true, attributes: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
-
-
 # --- data ----------------------------------------------------------------------------------
 
 

@@ -18,6 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
+# Counts every start of a script run, so a test can wait for the run its action caused
+# (a plain wait for "notRunning" right after a click can pass before the run even began).
+COUNT_RUNS = """
+window.__stRuns = 0;
+new MutationObserver((mutations) => {
+  for (const m of mutations) {
+    if (m.target.getAttribute('data-test-script-state') === 'running') window.__stRuns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
 
 def free_port() -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from sample_data.generate import generate
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, COUNT_RUNS, ROOT, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -30,18 +30,6 @@ VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 30_000
 BOM = "\ufeff"
 FORMULAS = ("=1+2", "+31 20 555 0100", "-2+3", "@SUM(A1:A9)")  # planted company names
-
-# Counts every start of a script run, so a test can wait for the run its action caused
-# (a plain wait for "notRunning" right after a click can pass before the run even began).
-COUNT_RUNS = """
-window.__stRuns = 0;
-new MutationObserver((mutations) => {
-  for (const m of mutations) {
-    if (m.target.getAttribute('data-test-script-state') === 'running') window.__stRuns += 1;
-  }
-}).observe(document, {subtree: true, attributes: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
 
 # Opening a page's URL directly (e.g. /follow_up?sources=Events) makes the Streamlit
 # frontend probe <page>/_stcore/health and <page>/_stcore/host-config first, to find out

@@ -49,6 +49,16 @@ def _options(frame: pl.DataFrame, column: str) -> list[str]:
     return sorted(frame[column].drop_nulls().unique().to_list())
 
 
+def _pick(frame: pl.DataFrame, column: str, label: str, key: str) -> list[str]:
+    """A URL-bound multiselect over a column's values; nothing shown when the data lacks it."""
+    options = _options(frame, column)
+    if not options:
+        return []
+    return st.multiselect(
+        label, options, key=key, placeholder=f"All {label.lower()}", bind="query-params"
+    )
+
+
 def sidebar_filters(leads: pl.DataFrame, opportunities: pl.DataFrame) -> Filters:
     """Filters shared by every page, kept in the URL so a shared link opens the same view."""
     frame = leads if leads.width else opportunities
@@ -66,29 +76,9 @@ def sidebar_filters(leads: pl.DataFrame, opportunities: pl.DataFrame) -> Filters
         # The whole range is no restriction: pages that compare periods pick their own.
         if isinstance(chosen, tuple | list) and len(chosen) == 2 and tuple(chosen) != (low, high):
             start, end = chosen
-    sources = st.multiselect(
-        "Lead sources",
-        _options(frame, "lead_source"),
-        key="sources",
-        placeholder="All sources",
-        bind="query-params",
-    )
-    owners = st.multiselect(
-        "Owners",
-        _options(frame, "owner"),
-        key="owners",
-        placeholder="All owners",
-        bind="query-params",
-    )
-    segments = []
-    if _options(frame, "segment"):
-        segments = st.multiselect(
-            "Segments",
-            _options(frame, "segment"),
-            key="segments",
-            placeholder="All segments",
-            bind="query-params",
-        )
+    sources = _pick(frame, "lead_source", "Lead sources", "sources")
+    owners = _pick(frame, "owner", "Owners", "owners")
+    segments = _pick(frame, "segment", "Segments", "segments")
     return Filters(start, end, tuple(sources), tuple(owners), tuple(segments))
 
 

@@ -1,8 +1,9 @@
 """What every page shares: the session's data, the filtered view, and how a chart is shown.
 
 Uploaded data lives only in this session's `st.session_state` (never on disk, never
-in a cache shared between sessions) and is parsed once per upload: a filter change
-re-runs only the filtering and the aggregates.
+in a cache shared between sessions). It is read and validated once per upload, and again
+only when the mapping, a file's table or the contract changes: a filter change re-runs
+only the filtering and the aggregates.
 """
 
 from __future__ import annotations

@@ -195,9 +195,13 @@ def show_chart(chart: alt.Chart, table: pl.DataFrame, name: str, key: str) -> No
         )
     picked = event.get("selection", {}).get("pick") or [] if clickable else []
     source = picked[0].get("lead_source") if picked and isinstance(picked[0], dict) else None
-    if source and source != highlighted():
-        st.session_state["highlight"] = source
-        st.rerun()
+    # Act on a new click only: the chart keeps its selection after "Clear highlight".
+    seen = st.session_state.setdefault("seen_picks", {})
+    if source and seen.get(key) != source:
+        seen[key] = source
+        if source != highlighted():
+            st.session_state["highlight"] = source
+            st.rerun()
 
 
 def needs(what: str) -> None:

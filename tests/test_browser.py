@@ -424,3 +424,21 @@ def test_real_export_shapes_and_garbage(server: str, browser: Browser, tmp_path:
     shot(page, "11-follow-up-leads-only")
     watch.check()
     page.context.close()
+
+
+def test_clicking_a_source_highlights_it(server: str, browser: Browser) -> None:
+    """Click a bar of the funnel chart: that source is highlighted, and can be cleared."""
+    page, watch = new_page(browser, server)
+    open_app(page, server)
+    go(page, "funnel")
+    chart = page.locator(".st-key-funnel_chart")
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    # The "Lead" group: every source's bar is 100% high, so mid-height hits one of them.
+    rerun(page, lambda: page.mouse.click(box["x"] + 120, box["y"] + box["height"] / 2))
+    clear = page.get_by_role("button", name=re.compile(r"^Clear highlight \(.+\)$"))
+    expect(clear).to_be_visible()
+    rerun(page, clear.click)
+    expect(clear).to_have_count(0)
+    watch.check()
+    page.context.close()

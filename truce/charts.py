@@ -38,8 +38,9 @@ MONEY = {
 
 
 def _rows_height(rows: int) -> int:
-    """Tall enough for one readable band (and one legend entry) per row."""
-    return max(220, 30 * rows)
+    """Tall enough for one readable band (and one legend entry) per row, plus the title and
+    axis, which Streamlit fits inside the same height."""
+    return max(260, 36 * rows + 120)
 
 
 def source_scale(sources: list[str]) -> alt.Scale:

@@ -122,8 +122,8 @@ def uploads() -> list[UploadedFile]:
 
 def uploaded_dataset(terms: Contract) -> tuple[Prepared, list[str]]:
     """Map and validate the uploads; recomputed only when files, choices or contract change."""
-    readable = {f.file_id: f for f in st.session_state.get("uploader") or []}
-    readable = [readable[i] for i, u in st.session_state["uploads"].items() if u.loaded]
+    in_uploader = {f.file_id: f for f in st.session_state.get("uploader") or []}
+    readable = [in_uploader[i] for i, u in st.session_state["uploads"].items() if u.loaded]
     choices = st.session_state.setdefault("table_choice", {})
     overrides = st.session_state.setdefault("overrides", {})
     key = hashlib.sha256(

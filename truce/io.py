@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 import fastexcel
@@ -56,6 +56,10 @@ class LoadedFile:
     frame: pl.DataFrame  # every column pl.String, values stripped, "" -> null
     notes: tuple[str, ...]  # what was detected, in plain words
     skipped_rows: int  # data rows that could not be kept; the reason is in notes
+
+    def without_rows(self) -> LoadedFile:
+        """Name, notes and column names only: what the Data page shows once rows are typed."""
+        return replace(self, frame=self.frame.clear())
 
 
 def read_table(data: bytes, filename: str) -> LoadedFile:

@@ -45,12 +45,6 @@ class Dataset:
     mappings: dict[str, Mapping] = field(default_factory=dict)
     files: dict[str, LoadedFile] = field(default_factory=dict)  # table -> its file's outline
 
-    def has(self, table: str, *fields: str) -> bool:
-        frame = self.tables.get(table)
-        return (
-            frame is not None and not frame.is_empty() and all(f in frame.columns for f in fields)
-        )
-
 
 def read_upload(name: str, data: bytes) -> UploadedFile:
     """Read one file; a file that is not a table gives its one-line reason, never a traceback."""
@@ -64,7 +58,7 @@ def outline(upload: UploadedFile) -> UploadedFile:
     """The upload without its rows: name, notes, column names (for the mapping) or error."""
     if upload.loaded is None:
         return upload
-    return replace(upload, loaded=replace(upload.loaded, frame=upload.loaded.frame.clear()))
+    return replace(upload, loaded=upload.loaded.without_rows())
 
 
 def plan_tables(
@@ -109,7 +103,7 @@ def build_dataset(
     now = now or datetime.now()
     dataset = Dataset(
         mappings={t: p.mapping for t, p in plan.items()},
-        files={t: outline(UploadedFile(p.file.name, p.file)).loaded for t, p in plan.items()},
+        files={t: p.file.without_rows() for t, p in plan.items()},
     )
     report = dataset.report
     typed: dict[str, pl.DataFrame] = {}

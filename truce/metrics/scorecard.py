@@ -22,14 +22,18 @@ def periods(leads: pl.DataFrame, start: date | None, end: date | None):
     return start, end, start - timedelta(days=length), start - timedelta(days=1)
 
 
-def _in(frame: pl.DataFrame, column: str, start: date, end: date) -> pl.DataFrame:
-    return frame.filter(pl.col(column).dt.date().is_between(start, end))
+def _in(frame: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    """Rows created in [start, end]; a frame with no rows (no such file) stays as it is."""
+    if not frame.height:
+        return frame
+    return frame.filter(pl.col("created_at").dt.date().is_between(start, end))
 
 
 def headline_rates(
     leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: float, sales_sources: set[str]
 ) -> dict[str, float | None]:
     """The scorecard's measures for one period's leads and deals."""
+    marketing = ~pl.col("lead_source").str.to_lowercase().is_in(sorted(sales_sources))
     out: dict[str, float | None] = dict.fromkeys(
         (
             "lead_to_win_rate",
@@ -46,9 +50,7 @@ def headline_rates(
         out["sla_met_rate"] = touch["sla_met_rate"]
         out["median_hours_to_first_touch"] = touch["median_hours_to_first_touch"]
         won = leads.filter(pl.col("won"))
-        marketing_won = won.filter(
-            ~pl.col("lead_source").str.to_lowercase().is_in(sorted(sales_sources))
-        )
+        marketing_won = won.filter(marketing)
         total = won["revenue"].sum()
         out["marketing_share_of_revenue"] = (
             marketing_won["revenue"].sum() / total if total else None
@@ -57,7 +59,6 @@ def headline_rates(
         out["opportunity_win_rate"] = win_rate.opportunity_outcomes(opps, by=None)[
             "opportunity_win_rate"
         ][0]
-        marketing = ~pl.col("lead_source").str.to_lowercase().is_in(sorted(sales_sources))
         value = pl.col("amount").fill_null(0) if opps["amount"].is_not_null().any() else pl.lit(1)
         shares = opps.select(
             (value.filter(marketing).sum() / value.sum()).alias("share"),
@@ -78,14 +79,14 @@ def scorecard(
     bounds = periods(leads, start, end)
     now_start, now_end, before_start, before_end = bounds
     current = headline_rates(
-        _in(leads, "created_at", now_start, now_end),
-        _in(opps, "created_at", now_start, now_end) if opps.height else opps,
+        _in(leads, now_start, now_end),
+        _in(opps, now_start, now_end),
         sla_hours,
         sales_sources,
     )
     previous = headline_rates(
-        _in(leads, "created_at", before_start, before_end),
-        _in(opps, "created_at", before_start, before_end) if opps.height else opps,
+        _in(leads, before_start, before_end),
+        _in(opps, before_start, before_end),
         sla_hours,
         sales_sources,
     )

@@ -16,7 +16,7 @@ For each size:
      least any loader must do;
    - read: ``truce.pipeline.read_upload`` per file; map: ``plan_tables``; validate:
      ``build_dataset`` (typing + linking + Great Expectations), with its parts timed by
-     thin wrappers (typing, GX suites, ``to_pandas``); facts: ``truce.model.build_facts``;
+     thin wrappers (typing, GX suites, ``to_pandas``); facts: ``truce.facts.build_facts``;
      full load = read + map + validate + facts, and its ratio to the floor;
    - each page's metrics: the same calls pages/funnel.py, pages/follow_up.py and
      pages/win_rate.py make (charts excluded, timed apart), median of ``--repeat`` runs;
@@ -356,8 +356,8 @@ def measure(data_dir: Path, repeat: int, profile: bool) -> dict:
     from truce.charts import source_scale
     from truce.contract import load_contract
     from truce.export import safe_csv
+    from truce.facts import build_facts
     from truce.filters import Filters
-    from truce.model import build_facts
     from truce.pipeline import build_dataset, plan_tables, read_upload
 
     rec = Recorder(profile)

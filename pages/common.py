@@ -25,8 +25,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from truce.contract import Contract, load_contract
 from truce.duplicates import duplicate_groups, merge
 from truce.export import safe_csv
+from truce.facts import Facts, build_facts
 from truce.filters import Filters
-from truce.model import Facts, build_facts
 from truce.pipeline import (
     Dataset,
     UploadedFile,

@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from truce.contract import load_contract
-from truce.model import build_facts
+from truce.facts import build_facts
 from truce.pipeline import build_dataset, plan_tables, read_upload
 
 # A fixed "now" so future-date checks do not depend on the day the tests run.

@@ -20,8 +20,8 @@ import pytest
 
 from truce.contract import load_contract
 from truce.export import safe_csv
+from truce.facts import Facts, build_facts
 from truce.metrics import follow_up, funnel, win_rate
-from truce.model import Facts, build_facts
 from truce.pipeline import Dataset, UploadedFile, build_dataset, plan_tables, read_upload
 from truce.report import headline
 

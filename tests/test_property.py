@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from truce.contract import load_contract
+from truce.facts import build_facts
 from truce.metrics import follow_up, funnel, win_rate
-from truce.model import build_facts
 from truce.pipeline import build_dataset, plan_tables, read_upload
 from truce.report import headline
 

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from truce.contract import TABLE_NAMES, ContractError, load_contract
+from truce.facts import build_facts
 from truce.findings import Report
 from truce.mapping import parse_map_option
-from truce.model import build_facts
 from truce.pipeline import Dataset, build_dataset, plan_tables, read_upload
 from truce.report import headline
 

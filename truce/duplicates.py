@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from truce.model import HOURS
+from truce.facts import HOURS
 
 # Legal-form words that do not make a different company ("Acme Inc." is "ACME").
 COMPANY_SUFFIXES = (

@@ -9,10 +9,10 @@ import math
 
 import polars as pl
 
+from truce.facts import Facts
 from truce.filters import Filters
 from truce.findings import Report
 from truce.metrics import follow_up, funnel, icp, scorecard, win_rate
-from truce.model import Facts
 
 SOURCE_KEYS = (
     "lead_source",

@@ -6,8 +6,8 @@ import itertools
 
 import polars as pl
 
+from truce.facts import Facts
 from truce.metrics.rates import rate
-from truce.model import Facts
 
 # Stage label, the fact column that says a lead reached it, the contract term behind it,
 # and the timestamp of reaching it.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from truce.contract import Contract
+from truce.outcomes import CLASSES, classes_for, classify, outcome_told
 from truce.sources import UNKNOWN
 
 DATETIME = pl.Datetime("us")
@@ -40,23 +41,27 @@ def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
 def opportunity_outcomes(opps: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """Won / closed per opportunity from whatever the export carries.
 
-    An explicit won flag wins; else the stage name; else a won date alone means
+    An explicit won flag wins; else the stage's class; else a won date alone means
     won (a "won deals" export). Closed: explicit flag, else a won or lost stage.
+    When nothing says who won (no flag, no won date, no stage classed won or lost),
+    won is null, not false: the win rate is unknown, not 0%.
     """
-    stage = _column(opps, "stage", pl.String).str.to_lowercase().str.strip_chars()
-    won_stage = stage.is_in(sorted(contract.words("won_stages")))
-    lost_stage = stage.is_in(sorted(contract.words("lost_stages")))
+    opps = _with_classes(opps, contract)
+    told = outcome_told(opps, "stage")
+    stage_class = _column(opps, "stage_class", pl.String)
+    by_stage = pl.when(stage_class.is_not_null() | _column(opps, "stage", pl.String).is_not_null())
     won_at = _column(opps, "won_at", DATETIME)
-    is_won = pl.coalesce(
-        _column(opps, "is_won", pl.Boolean),
-        pl.when(stage.is_not_null()).then(won_stage),
-        won_at.is_not_null(),
-    )
-    is_closed = pl.coalesce(
-        _column(opps, "is_closed", pl.Boolean),
-        pl.when(stage.is_not_null()).then(won_stage | lost_stage),
-        is_won,
-    )
+    won_ways = [_column(opps, "is_won", pl.Boolean)]
+    closed_ways = [_column(opps, "is_closed", pl.Boolean)]
+    if told:  # an unclassified stage is an open deal once some stage says won or lost
+        won_ways.append(by_stage.then(stage_class.fill_null("open") == "won"))
+        closed_ways.append(by_stage.then(stage_class.is_in(["won", "lost"]).fill_null(False)))
+    if "won_at" in opps.columns:
+        won_ways.append(won_at.is_not_null())
+    if told:
+        won_ways.append(pl.lit(False))
+    is_won = pl.coalesce(won_ways)
+    is_closed = pl.coalesce([*closed_ways, is_won])
     return opps.with_columns(
         is_won.alias("is_won"),
         (is_closed | is_won).alias("is_closed"),
@@ -67,6 +72,16 @@ def opportunity_outcomes(opps: pl.DataFrame, contract: Contract) -> pl.DataFrame
         _column(opps, "lead_id", pl.String),
         _column(opps, "lead_source", pl.String),
     )
+
+
+def _with_classes(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """Stage / status classes from the contract, when the pipeline has not added them (with the
+    user's choices) already."""
+    for field_name, (column, _) in CLASSES.items():
+        if field_name in frame.columns and column not in frame.columns:
+            classes = classes_for(field_name, contract, None)
+            frame = frame.with_columns(classify(frame[field_name], field_name, classes))
+    return frame
 
 
 def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
@@ -81,7 +96,9 @@ def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
     opp_facts = pl.DataFrame()
     if opps is not None and opps.height:
         opp_facts = opportunity_outcomes(opps, contract)
-        available.update({"opportunities", "opportunity_outcome"})
+        available.add("opportunities")
+        if opp_facts["is_won"].is_not_null().any():
+            available.add("opportunity_outcome")
         if opp_facts["amount"].is_not_null().any():
             available.add("amount")
 
@@ -96,12 +113,18 @@ def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
             opp_facts = opp_facts.with_columns(pl.col("lead_source").fill_null(UNKNOWN))
         return Facts(pl.DataFrame(), opp_facts, touches, spend, frozenset(available))
 
-    lead_facts = _lead_facts(leads, opp_facts, touches, contract)
+    leads = _with_classes(leads, contract)
+    linked = bool(opp_facts.height) and bool(
+        opp_facts["lead_id"].is_in(leads["lead_id"].implode()).any()
+    )
+    # The leads' outcome is known when they say it, or when deals with a known outcome link.
+    outcome = outcome_told(leads, "status") or (linked and "opportunity_outcome" in available)
+    lead_facts = _lead_facts(leads, opp_facts if linked else pl.DataFrame(), touches, outcome)
     available.add("leads")
     if lead_facts["created_at"].is_not_null().any():
         available.add("created_at")
     available.update(stage for stage in ("mql", "sql") if _told(leads, stage))
-    if _told(leads, "won") or opp_facts.height:
+    if outcome:
         available.add("outcome")
     if lead_facts["revenue"].is_not_null().any():
         available.add("amount")
@@ -128,15 +151,15 @@ def _told(leads: pl.DataFrame, stage: str) -> bool:
     columns = {
         "mql": ("mql_at", "status"),
         "sql": ("sql_at", "status"),
-        "won": ("is_won", "won_at"),
     }
     return any(c in leads.columns for c in columns[stage])
 
 
 def _lead_facts(
-    leads: pl.DataFrame, opps: pl.DataFrame, touches: pl.DataFrame, contract: Contract
+    leads: pl.DataFrame, opps: pl.DataFrame, touches: pl.DataFrame, outcome: bool
 ) -> pl.DataFrame:
-    status = _column(leads, "status", pl.String).str.to_lowercase().str.strip_chars()
+    """`outcome`: whether anything tells who won; when nothing does, `won` is null, not false."""
+    status = _column(leads, "status_class", pl.String)
     base = leads.select(
         "lead_id",
         "lead_source",
@@ -150,18 +173,19 @@ def _lead_facts(
         (
             _column(leads, "is_won", pl.Boolean).fill_null(False)
             | _column(leads, "won_at", DATETIME).is_not_null()
+            | (status == "won").fill_null(False)
         ).alias("_won_self"),
         _column(leads, "won_at", DATETIME).alias("_won_at_self"),
         _column(leads, "amount", pl.Float64).alias("_amount_self"),
-        status.is_in(sorted(contract.words("mql_statuses"))).alias("_mql_status"),
-        status.is_in(sorted(contract.words("sql_statuses"))).alias("_sql_status"),
+        status.is_in(["mql", "sql", "won"]).alias("_mql_status"),
+        status.is_in(["sql", "won"]).alias("_sql_status"),
         (
-            status.is_in(sorted(contract.words("disqualified_statuses"))).fill_null(False)
+            (status == "disqualified").fill_null(False)
             | _column(leads, "disqualified_reason", pl.String).is_not_null()
         ).alias("disqualified"),
     )
 
-    if opps.height:
+    if opps.height:  # only deals that link to a lead; the rest are counted on their own
         per_lead = (
             opps.filter(pl.col("lead_id").is_not_null())
             .group_by("lead_id")
@@ -196,7 +220,9 @@ def _lead_facts(
         .with_columns(
             pl.col("opportunities").fill_null(0),
             pl.col("touches").fill_null(0),
-            (pl.col("_won_self") | pl.col("_won_opp").fill_null(False)).alias("won"),
+            pl.when(outcome)
+            .then(pl.col("_won_self") | pl.col("_won_opp").fill_null(False))
+            .alias("won"),
         )
     )
     facts = facts.with_columns(

@@ -1,15 +1,15 @@
 """Raw export columns -> canonical fields.
 
 Order of trust: the user's own override, then a known vendor preset, then the
-contract's synonyms. Each column feeds at most one field and each field takes at
-most one column, so the mapping shown to the user is always a clean one-to-one.
+contract's synonyms. Each field takes at most one column. A guess never gives one
+column to two fields; the user may (a deal ID that is also the lead's ID).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +35,9 @@ class Mapping:
     table: str
     columns: dict[str, str]  # canonical field -> column in the file
     preset: str | None = None  # vendor shape recognised, in words ("HubSpot leads")
+    # What raw values mean, per field: stage/status value -> class (truce.outcomes),
+    # lead_source value -> canonical source (an alias). Saved with the mapping.
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def normalise_name(name: str) -> str:
@@ -103,15 +106,16 @@ def auto_map(
     chosen: dict[str, str] = {}
     used: set[str] = set()
 
-    def take(field_name: str, column: str) -> None:
-        free = field_name not in chosen and field_name not in unmapped and column not in used
-        if field_name in fields and free:
+    def take(field_name: str, column: str, shared: bool = False) -> None:
+        free = field_name not in chosen and field_name not in unmapped
+        if field_name in fields and free and (shared or column not in used):
             chosen[field_name] = column
             used.add(column)
 
+    # The user's choices may share a column between fields; guesses never take a used one.
     for field_name, column in overrides.items():
         if column in columns:
-            take(field_name, column)
+            take(field_name, column, shared=True)
 
     preset_label = None
     found = detect_preset(columns)

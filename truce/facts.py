@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from truce.canonical import ROW
 from truce.contract import Contract
 from truce.outcomes import CLASSES, classes_for, classify, outcome_told
 from truce.sources import UNKNOWN
@@ -19,6 +20,33 @@ from truce.sources import UNKNOWN
 DATETIME = pl.Datetime("us")
 LEAD_ATTRIBUTES = ("owner", "segment", "company_size", "country", "campaign", "company", "email")
 HOURS = 3_600_000_000  # microseconds in an hour
+# Columns the facts compute: a dimension (a raw column as read) of the same name is renamed.
+FACT_COLUMNS = {
+    "won",
+    "revenue",
+    "touches",
+    "opportunities",
+    "opportunity_at",
+    "mql_reached",
+    "sql_reached",
+    "opportunity_reached",
+    "first_touch_at",
+    "hours_to_first_touch",
+    "disqualified",
+    "is_won",
+    "is_closed",
+    "closed_at",
+    "won_at",
+    "stage_class",
+    "status_class",
+    *LEAD_ATTRIBUTES,
+    "lead_id",
+    "lead_source",
+    "created_at",
+    "amount",
+    "owner",
+    "status",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +56,8 @@ class Facts:
     activities: pl.DataFrame  # lead_id, occurred_at, owner (touches after creation only)
     spend: pl.DataFrame
     available: frozenset[str] = field(default_factory=frozenset)  # what the data can tell
+    # Extra columns (unmapped columns, lookup columns) on the leads / opportunities facts.
+    dimensions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def can(self, *what: str) -> bool:
         return all(w in self.available for w in what)
@@ -84,9 +114,21 @@ def _with_classes(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     return frame
 
 
-def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
-    leads = tables.get("leads")
-    opps = tables.get("opportunities")
+def build_facts(
+    tables: dict[str, pl.DataFrame],
+    contract: Contract,
+    dimensions: dict[str, pl.DataFrame] | None = None,
+) -> Facts:
+    """`dimensions` (Dataset.dimensions): extra columns per table, joined on the row number."""
+    dimensions = dimensions or {}
+    renamed = {
+        t: _dimension_columns(tables.get(t), dimensions.get(t)) for t in ("leads", "opportunities")
+    }
+    leads = _with_dimensions(tables.get("leads"), dimensions.get("leads"), renamed["leads"])
+    opps = _with_dimensions(
+        tables.get("opportunities"), dimensions.get("opportunities"), renamed["opportunities"]
+    )
+    extra = {t: tuple(names.values()) for t, names in renamed.items() if names}
     acts = tables.get("activities")
     spend = tables.get("spend", pl.DataFrame())
     available: set[str] = set()
@@ -101,6 +143,8 @@ def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
             available.add("opportunity_outcome")
         if opp_facts["amount"].is_not_null().any():
             available.add("amount")
+        if (opp_facts["closed_at"] - opp_facts["created_at"]).is_not_null().any():
+            available.add("days_to_close")
 
     touches = pl.DataFrame(
         schema={"lead_id": pl.String, "occurred_at": DATETIME, "owner": pl.String}
@@ -111,7 +155,7 @@ def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
     if leads is None or not leads.height:
         if opp_facts.height:
             opp_facts = opp_facts.with_columns(pl.col("lead_source").fill_null(UNKNOWN))
-        return Facts(pl.DataFrame(), opp_facts, touches, spend, frozenset(available))
+        return Facts(pl.DataFrame(), opp_facts, touches, spend, frozenset(available), extra)
 
     leads = _with_classes(leads, contract)
     linked = bool(opp_facts.height) and bool(
@@ -119,7 +163,9 @@ def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
     )
     # The leads' outcome is known when they say it, or when deals with a known outcome link.
     outcome = outcome_told(leads, "status") or (linked and "opportunity_outcome" in available)
-    lead_facts = _lead_facts(leads, opp_facts if linked else pl.DataFrame(), touches, outcome)
+    lead_facts = _lead_facts(
+        leads, opp_facts if linked else pl.DataFrame(), touches, outcome, extra.get("leads", ())
+    )
     available.add("leads")
     if lead_facts["created_at"].is_not_null().any():
         available.add("created_at")
@@ -143,7 +189,24 @@ def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
             )
             .drop("_lead_source")
         )
-    return Facts(lead_facts, opp_facts, touches, spend, frozenset(available))
+    return Facts(lead_facts, opp_facts, touches, spend, frozenset(available), extra)
+
+
+def _dimension_columns(table: pl.DataFrame | None, dims: pl.DataFrame | None) -> dict[str, str]:
+    """Dimension column -> its name in the facts: a name the facts already use gets a suffix."""
+    if table is None or dims is None or ROW not in table.columns:
+        return {}
+    taken = set(table.columns) | FACT_COLUMNS
+    return {c: f"{c} (as read)" if c in taken else c for c in dims.columns if c != ROW}
+
+
+def _with_dimensions(
+    table: pl.DataFrame | None, dims: pl.DataFrame | None, columns: dict[str, str]
+) -> pl.DataFrame | None:
+    if table is None or dims is None or not columns:
+        return table
+    picked = dims.select(ROW, *(pl.col(c).alias(name) for c, name in columns.items()))
+    return table.join(picked, on=ROW, how="left", maintain_order="left")
 
 
 def _told(leads: pl.DataFrame, stage: str) -> bool:
@@ -156,13 +219,18 @@ def _told(leads: pl.DataFrame, stage: str) -> bool:
 
 
 def _lead_facts(
-    leads: pl.DataFrame, opps: pl.DataFrame, touches: pl.DataFrame, outcome: bool
+    leads: pl.DataFrame,
+    opps: pl.DataFrame,
+    touches: pl.DataFrame,
+    outcome: bool,
+    dimensions: tuple[str, ...],
 ) -> pl.DataFrame:
     """`outcome`: whether anything tells who won; when nothing does, `won` is null, not false."""
     status = _column(leads, "status_class", pl.String)
     base = leads.select(
         "lead_id",
         "lead_source",
+        *dimensions,
         _column(leads, "created_at", DATETIME),
         *(_column(leads, a, pl.String) for a in LEAD_ATTRIBUTES),
         _column(leads, "disqualified_reason", pl.String),

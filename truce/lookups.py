@@ -42,7 +42,8 @@ def dimensions(
     for table, table_input in plan.items():
         raw = table_input.file.frame
         used = set(table_input.mapping.columns.values())
-        dims = raw.select(c for c in raw.columns if c not in used).with_row_index(ROW, offset=1)
+        unmapped = [c for c in raw.columns if c not in used]
+        dims = raw.with_row_index(ROW, offset=1).select(ROW, *unmapped)
         for number, lookup in enumerate(lookups):
             dims, line = _join(table, raw, dims, lookup)
             if line:

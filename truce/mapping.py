@@ -165,3 +165,33 @@ def read_saved_mapping(text: str, contract: Contract) -> tuple[str, dict[str, st
     if unknown:
         raise ValueError(f"The saved mapping names fields {table} does not have: {unknown}.")
     return table, {str(f): str(c) for f, c in columns.items()}
+
+
+def read_mapping_file(
+    text: str, contract: Contract
+) -> list[tuple[str, dict[str, str], dict[str, dict[str, str]]]]:
+    """A saved mapping file (one table's mapping, or a list of them) -> per table its
+    columns and its `values` (value classes and source aliases; absent in older files)."""
+    try:
+        saved = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError("This is not a mapping saved by Truce (not JSON).") from exc
+    out = []
+    for item in saved if isinstance(saved, list) else [saved]:
+        table, columns = read_saved_mapping(json.dumps(item), contract)
+        values = item.get("values") or {}
+        if not isinstance(values, dict) or not all(
+            isinstance(v, dict) and all(isinstance(x, str) for x in (*v, *v.values()))
+            for v in values.values()
+        ):
+            raise ValueError("The saved mapping's 'values' must map a field to {value: meaning}.")
+        out.append((table, columns, {str(f): dict(v) for f, v in values.items()}))
+    return out
+
+
+def mapping_json(mapping: Mapping, file_name: str) -> str:
+    """The mapping as the Data page downloads it and `--mapping FILE` reads it back."""
+    saved = {"table": mapping.table, "file": file_name, "columns": mapping.columns}
+    if mapping.values:
+        saved["values"] = mapping.values
+    return json.dumps(saved, indent=2, ensure_ascii=False)

@@ -18,7 +18,7 @@ CLASSES = {
     "stage": ("stage_class", ("won", "lost", "open")),
     "status": ("status_class", ("mql", "sql", "disqualified", "won", "lost", "open")),
 }
-CLASSIFIED_TABLE = {"stage": "opportunities", "status": "leads"}
+STAGE_CLASSES = CLASSES["stage"][1]
 VALUES_NAMED = 8  # unclassified values named in a finding
 
 

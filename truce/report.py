@@ -107,6 +107,8 @@ def _overall(facts: Facts, leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: f
             "won_opportunities",
             "lead_to_win_rate",
             "opportunity_win_rate",
+            "average_won_deal",
+            "median_days_to_close",
             "followed_up_rate",
             "sla_met_rate",
             "median_hours_to_first_touch",
@@ -118,6 +120,8 @@ def _overall(facts: Facts, leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: f
         out["opportunities"] = opp["opportunities"]
         out["opportunity_win_rate"] = opp["opportunity_win_rate"]
         out["won"] = out["won_opportunities"] = opp["won_opportunities"]
+        out["average_won_deal"] = opp["average_won_deal"]
+        out["median_days_to_close"] = opp["median_days_to_close"]
     if facts.can("leads"):
         stages = funnel.stages_available(facts)
         counts = funnel.funnel(leads, stages).select("stage", "count").rows()

@@ -51,7 +51,9 @@ def opportunity_outcomes(opps: pl.DataFrame, by: str | None = "lead_source") -> 
         pl.len().alias("opportunities"),
         known_sum("is_closed").alias("closed"),
         known_sum("is_won").alias("won_opportunities"),
-        (pl.col("is_closed") & ~pl.col("is_won")).sum().alias("lost_opportunities"),
+        pl.when(pl.col("is_won").count() > 0)
+        .then((pl.col("is_closed") & ~pl.col("is_won")).sum())
+        .alias("lost_opportunities"),
         # 0 when no deal of the group was won; null when no deal has an amount or an outcome.
         pl.when((pl.col("amount").count() > 0) & (pl.col("is_won").count() > 0))
         .then(won_amount.sum())
@@ -83,12 +85,17 @@ def by_source(leads: pl.DataFrame, opps: pl.DataFrame) -> pl.DataFrame:
             "median_days_to_close",
             pl.col("won_amount").alias("_deal_revenue"),
         )
+        # A source with leads and no deal has 0 deals; 0 won and 0 revenue when deals say who won.
+        known = bool(opps["is_won"].is_not_null().any())
+        no_deals = pl.col("opportunities").is_null()
+        zero_when_known = ("closed", "won_opportunities") if known else ()
         table = (
             table.join(deals, on="lead_source", how="full", coalesce=True)
             .with_columns(
                 pl.col("leads").fill_null(0),
-                # A source without deals in a priced deals file has won none of them: 0.
-                pl.when(pl.col("opportunities").is_null())
+                pl.col("opportunities").fill_null(0),
+                *(pl.when(no_deals).then(0).otherwise(pl.col(c)).alias(c) for c in zero_when_known),
+                pl.when(no_deals & pl.lit(known))
                 .then(0.0)
                 .otherwise(pl.col("_deal_revenue"))
                 .alias("revenue")

@@ -14,7 +14,9 @@ import polars as pl
 from truce.contract import Contract
 from truce.mapping import Mapping
 
-LINK_SHARE = 0.5  # at least this share of a column's values must be lead IDs
+# At least this share of a column's values must be lead IDs. Low, because a deals export
+# often covers more years than the leads export; another entity's IDs match close to none.
+LINK_SHARE = 0.2
 SAMPLE = 10_000  # values of each candidate column looked at (the first ones in the file)
 
 
@@ -52,9 +54,9 @@ def choose_link(
 ) -> tuple[Mapping, Link]:
     """Keep, replace or drop `mapping`'s lead_id by how well each column's values match `ids`.
 
-    The user's own choice is kept and only measured. Otherwise the guessed column stays
-    when it links; else the best-linking column that is not already another field's
-    non-ID value (an amount of 500 can look like lead 500); else there is no link. A
+    The user's own choice is kept and only measured. Otherwise the column whose values
+    match best, among those not already another field's non-ID value (an amount of 500
+    can look like lead 500), the guessed one winning ties; below LINK_SHARE, no link. A
     required lead_id (activities) is never dropped: its orphans are then reported row by row.
     """
     table = mapping.table
@@ -62,9 +64,8 @@ def choose_link(
     if pinned and current is not None:
         return mapping, Link(table, current, match_share(frame[current], ids), pinned=True)
     shares = {c: match_share(frame[c], ids) or 0.0 for c in _candidates(frame, mapping, contract)}
-    if current is not None and shares.get(current, 0.0) >= LINK_SHARE:
-        return mapping, Link(table, current, shares[current])
-    best = max(shares, key=lambda c: shares[c], default=None)  # first of equals: file order
+    # The best-matching column; the guessed one when it matches as well (then file order).
+    best = max(shares, key=lambda c: (shares[c], c == current), default=None)
     if best is not None and shares[best] >= LINK_SHARE:
         columns = {**mapping.columns, "lead_id": best}
         return _with(mapping, columns), Link(table, best, shares[best])

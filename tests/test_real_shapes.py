@@ -144,6 +144,13 @@ def test_a_saved_mapping_carries_classes_and_aliases_and_old_files_still_read(
     assert read_mapping_file(old, contract) == [("leads", {"lead_id": "Id"}, {})]
 
 
+def test_check_says_which_stage_values_are_counted_as_open(capsys):
+    code, out = run(capsys, "check", "--opportunities", path("deals_ru.csv"), "--won", WON)
+    assert code == 0
+    line = f"opportunities.stage: values not marked won or lost are counted as open: '{OPEN}' (2), "
+    assert line + f"'{LOST}' (2)" in out
+
+
 def test_won_option_classifies_the_lead_status_when_no_stage_is_mapped(capsys):
     # Qualified (00Q02) is the only won lead: 1 of 5.
     code, numbers = report(capsys, "--leads", path("sf_leads.csv"), "--won", "Qualified")

@@ -20,6 +20,7 @@ from truce.lookups import Lookup, dimensions
 from truce.mapping import Mapping, auto_map, guess_table
 from truce.outcomes import (
     CLASSES,
+    VALUES_NAMED,
     classes_for,
     classify,
     outcome_told,
@@ -182,6 +183,7 @@ def build_dataset(
         report.rows_kept[table] = kept.height
         dataset.tables[table] = kept
     report.findings.extend(_unknown_outcomes(dataset.tables, plan, contract))
+    dataset.decisions.extend(_counted_as_open(dataset.tables, plan, contract))
     dataset.dimensions, joins = dimensions(plan, lookups)
     dataset.decisions.extend(joins)
     if plan and not dataset.tables:
@@ -231,6 +233,23 @@ def _unknown_outcomes(
             unknown_outcome(table, field_name, value_counts(frame, field_name, classes), level)
         )
     return findings
+
+
+def _counted_as_open(
+    tables: dict[str, pl.DataFrame], plan: dict[str, TableInput], contract: Contract
+) -> list[str]:
+    """Once some stage says won or lost, the values nobody classified are open deals: say which."""
+    opps = tables.get("opportunities")
+    if opps is None or "stage_class" not in opps.columns or not outcome_told(opps, "stage"):
+        return []
+    classes = classes_for("stage", contract, plan["opportunities"].mapping.values.get("stage"))
+    counts = value_counts(opps, "stage", classes).filter(pl.col("class").is_null())
+    if counts.is_empty():
+        return []
+    named = ", ".join(
+        f"'{v}' ({n:,})" for v, n in counts.head(VALUES_NAMED).select("value", "count").rows()
+    )
+    return [f"opportunities.stage: values not marked won or lost are counted as open: {named}"]
 
 
 def _not_linked(table: str, file: LoadedFile) -> Finding:

@@ -95,12 +95,12 @@ SOURCES: dict[str, dict] = {
         "p_sql_given_mql": 0.50,
         "p_sql_without_mql": 0.00,
         "p_opportunity_given_sql": 0.65,
-        "p_won_given_closed": 0.18,
+        "p_won_given_closed": 0.05,
         "open_share": 0.15,
         "mean_deal": 12_000.0,
         "deal_sigma": 0.6,
-        "followed_up_share": 0.65,
-        "speed_factor": 1.5,
+        "followed_up_share": 0.95,
+        "speed_factor": 0.4,
         "p_disqualified_if_no_opportunity": 0.40,
         "disqualified_reasons": {
             "Too small": 0.45,
@@ -145,8 +145,8 @@ SOURCES: dict[str, dict] = {
         "open_share": 0.15,
         "mean_deal": 25_000.0,
         "deal_sigma": 0.6,
-        "followed_up_share": 0.85,
-        "speed_factor": 0.8,
+        "followed_up_share": 0.60,
+        "speed_factor": 4.0,
         "p_disqualified_if_no_opportunity": 0.40,
         "disqualified_reasons": {
             "Wrong contact": 0.35,
@@ -259,6 +259,14 @@ ACTIVITIES = {
     "later_touch_types": {"call": 0.4, "email": 0.4, "meeting": 0.2},
     "share_by_lead_owner": 0.92,  # the rest are logged by a random owner
 }
+# The planted speed-to-lead effect, the same for every source: deals of leads first touched
+# within each band (upper bounds in hours; the last band is open) are won with the win
+# probability times this factor.
+SPEED_TO_LEAD = {
+    "band_upper_hours": [1, 4, 24, 72, 168],
+    "win_factor": [1.6, 1.35, 1.1, 0.8, 0.6, 0.45],
+}
+
 PROBLEMS = {
     "duplicate_lead_share": 0.002,
     "source_alias_share": 0.005,
@@ -300,6 +308,13 @@ HOUR = 3_600
 
 def per_source(key: str) -> np.ndarray:
     return np.array([SOURCES[s][key] for s in SOURCES], dtype=float)
+
+
+def speed_win_factor(hours: np.ndarray) -> np.ndarray:
+    """The planted speed-to-lead effect: the win-probability factor of a first touch this many
+    hours after creation (bands as on the Follow-up page: under 1 h, 1-4 h, ... over 7 days)."""
+    bands = np.searchsorted(SPEED_TO_LEAD["band_upper_hours"], hours, side="right")
+    return np.array(SPEED_TO_LEAD["win_factor"])[bands]
 
 
 def p_sql_per_lead() -> np.ndarray:

@@ -29,8 +29,8 @@ from sample_data.parameters import (
     WINDOW_END,
     WINDOW_START,
     icp_normalisers,
-    p_sql_per_lead,
     per_source,
+    speed_win_factor,
 )
 
 
@@ -125,19 +125,32 @@ def simulate(n: int, rng: np.random.Generator) -> dict:
     word_a = rng.integers(0, len(COMPANY_WORDS_A), n)
     word_b = rng.integers(0, len(COMPANY_WORDS_B), n)
 
+    # follow-up first: whether and how fast sales touches a lead does not depend on the lead;
+    # what happens next does (planted): only a touched lead can become SQL, and the faster the
+    # first touch, the likelier its deals are won (speed_win_factor, the same for every source).
+    followed = rng.random(n) < per_source("followed_up_share")[src]
+    owner_median = np.array(list(OWNERS.values()))
+    first_delay = np.round(
+        rng.lognormal(
+            np.log(owner_median[owner] * per_source("speed_factor")[src]),
+            TIMING["first_touch_sigma"],
+        )
+        * HOUR
+    ).astype(np.int64)
+
     # funnel
     u_mql, u_sql_m, u_sql_d, u_opp = (rng.random(n) for _ in range(4))
     is_mql = u_mql < per_source("p_mql")[src]
-    is_sql = np.where(
+    is_sql = followed & np.where(
         is_mql,
         u_sql_m < per_source("p_sql_given_mql")[src],
         u_sql_d < per_source("p_sql_without_mql")[src],
     )
     has_opp = is_sql & (u_opp < per_source("p_opportunity_given_sql")[src])
     mql_at = created + lognormal_seconds(rng, TIMING["mql_delay_hours"], n, HOUR)
-    sql_at = np.where(is_mql, mql_at, created) + lognormal_seconds(
-        rng, TIMING["sql_delay_hours"], n, HOUR
-    )
+    sql_delay = lognormal_seconds(rng, TIMING["sql_delay_hours"], n, HOUR)
+    # sales qualifies a lead only after its first touch
+    sql_at = np.maximum(np.where(is_mql, mql_at, created) + sql_delay, created + first_delay + HOUR)
     first_opp_at = sql_at + lognormal_seconds(rng, TIMING["opportunity_delay_hours"], n, HOUR)
 
     # opportunities: 1 + Binomial extra per lead with an opportunity
@@ -158,6 +171,7 @@ def simulate(n: int, rng: np.random.Generator) -> dict:
         per_source("p_won_given_closed")[o_src]
         * seg_f[segment[opp_lead]]
         * size_win_f[size[opp_lead]]
+        * speed_win_factor(first_delay[opp_lead] / HOUR)
         / win_norm
     )
     p_win = np.minimum(p_win_raw, OPPORTUNITIES["win_probability_cap"])
@@ -180,20 +194,7 @@ def simulate(n: int, rng: np.random.Generator) -> dict:
     reason = (rng.random(n)[:, None] > reason_cum[src]).sum(axis=1)
     reason = np.minimum(reason, len(DISQUALIFIED_REASONS) - 1)
 
-    # follow-up: every SQL lead is touched; the others with the probability that makes the
-    # source's followed-up share equal its parameter in expectation
-    p_sql = p_sql_per_lead()
-    p_follow_other = np.clip((per_source("followed_up_share") - p_sql) / (1 - p_sql), 0, 1)
-    followed = is_sql | (rng.random(n) < p_follow_other[src])
     n_touch = np.where(followed, 1 + rng.binomial(7, ACTIVITIES["p_extra_touch"], n), 0)
-    owner_median = np.array(list(OWNERS.values()))
-    first_delay = np.round(
-        rng.lognormal(
-            np.log(owner_median[owner] * per_source("speed_factor")[src]),
-            TIMING["first_touch_sigma"],
-        )
-        * HOUR
-    ).astype(np.int64)
     act_lead, act_rank = group_offsets(n_touch)
     k = act_lead.size
     act_gap = np.where(

@@ -18,11 +18,13 @@ from sample_data.parameters import (
     SEGMENTS,
     SLA_HOURS,
     SOURCES,
+    SPEED_TO_LEAD,
     TIMING,
     WINDOW_END,
     WINDOW_START,
     icp_normalisers,
     p_sql_per_lead,
+    per_source,
 )
 
 
@@ -104,7 +106,8 @@ def metrics(facts: pl.DataFrame, spend: pl.DataFrame | None, by: str | None) -> 
 
 def recorded_parameters() -> dict:
     win_norm, deal_norm = icp_normalisers()
-    p_sql = p_sql_per_lead()
+    # Only touched leads can become SQL: the p_sql parameters apply to the touched leads.
+    p_sql = p_sql_per_lead() * per_source("followed_up_share")
     sources = {}
     for i, (name, spec) in enumerate(SOURCES.items()):
         p_lead_opp = p_sql[i] * spec["p_opportunity_given_sql"]
@@ -130,7 +133,8 @@ def recorded_parameters() -> dict:
         "countries": {k: {"share": v[0]} for k, v in COUNTRIES.items()},
         "icp": {
             "win_probability": "p_won_given_closed[source] * segment.win_factor"
-            " * company_size.win_factor / win_normaliser, capped at win_probability_cap",
+            " * company_size.win_factor * speed_to_lead.win_factor[band of the lead's first"
+            " touch] / win_normaliser, capped at win_probability_cap",
             "win_normaliser": round(win_norm, 6),
             "deal_amount": "lognormal(mean=mean_deal[source], sigma=deal_sigma)"
             " * company_size.deal_factor / deal_normaliser",
@@ -140,13 +144,31 @@ def recorded_parameters() -> dict:
         "timing": TIMING,
         "opportunities": OPPORTUNITIES,
         "activities": ACTIVITIES,
-        "follow_up": "every SQL lead is touched (unless the first touch falls after the "
-        "export date); other leads with probability "
-        "(followed_up_share - expected_sql_rate) / (1 - expected_sql_rate); first touch = "
-        "created_at + lognormal(median = owner median * source speed_factor, "
-        "sigma = first_touch_sigma) hours",
+        "follow_up": "drawn before the funnel, independent of the lead: a lead is touched with "
+        "probability followed_up_share; first touch = created_at + lognormal(median = owner "
+        "median * source speed_factor, sigma = first_touch_sigma) hours. Only a touched lead "
+        "can become SQL (p_mql, p_sql_given_mql and p_sql_without_mql apply to touched leads), "
+        "and not before 1 h after its first touch",
+        "speed_to_lead": SPEED_TO_LEAD,
+        "planted_effects": PLANTED_EFFECTS,
         "problems": PROBLEMS,
     }
+
+
+# What the analyses must find in this data (tests/test_planted.py recovers each at 50,000 leads).
+PLANTED_EFFECTS = {
+    "good_leads_followed_up_late": "Events: lead quality above the average (p_won_given_closed "
+    "0.30) but touched only 60% of the time and slowly (speed_factor 4): its gap against all "
+    "sources comes from follow-up, not from its leads",
+    "fast_follow_up_leads_rarely_close": "Email: touched 95% of the time and fast (speed_factor "
+    "0.4) but its deals are rarely won (p_won_given_closed 0.05): its gap comes from its leads",
+    "speed_to_lead": "the win probability of every deal is multiplied by speed_to_lead.win_factor "
+    "of its lead's first-touch band, the same for every source: the win rate falls with "
+    "response time within sources",
+    "young_cohort_not_worse": "no parameter changes over time: the last quarter (2026 Q3) is as "
+    "good as the older ones and looks worse only because its deals had less time to close "
+    "before the export date",
+}
 
 
 DEFINITIONS = {

@@ -44,13 +44,16 @@ What is planted (every parameter is recorded under ``parameters`` in the ground 
   (given by its mean), share of leads followed up at all, follow-up speed factor,
   P(disqualified | no opportunity) and disqualification reasons;
 - nine sales owners whose median hours to first touch run from 1 h to 60 h (lognormal
-  delay, multiplied by the source's speed factor); every SQL lead is touched (unless its
-  first touch was due after the export date: about 1 in 15,000 SQL leads), other leads
-  are touched with the probability that makes the source's overall followed-up share
-  equal its parameter; 1..8 touches per touched lead (before the export date);
+  delay, multiplied by the source's speed factor); whether and when a lead is touched is
+  drawn first, independent of the lead (the source's followed-up share); only a touched
+  lead can become SQL, not before its first touch; 1..8 touches per touched lead (before
+  the export date);
 - the ICP effect: segment and company-size factors multiply the win probability (divided
-  by the lead mix's mean factor so a source's expected win rate stays its parameter);
-  company size also scales deal size;
+  by the lead mix's mean factor); company size also scales deal size;
+- the effects the analyses must find (``parameters.planted_effects``): a speed-to-lead win
+  factor by first-touch band, the same for every source; Events, good leads followed up
+  late; Email, leads followed up fast that rarely close; and a youngest cohort that is
+  not worse, only younger;
 - spend per month, source and campaign = leads x cost per lead x lognormal noise.
 
 Realised figures in the ground truth (``realised``) are computed on the CLEAN data: before

@@ -32,7 +32,7 @@ from tests.conftest import run_pipeline
 from truce.cli import main
 from truce.mapping import Mapping, auto_map, mapping_json, read_mapping_file
 from truce.metrics import dimensions, win_rate
-from truce.outcomes import classes_for, value_counts
+from truce.outcomes import classes_for, value_counts, values_to_classify
 from truce.sources import unknown_sources
 
 SHAPES = Path(__file__).resolve().parent / "shapes"
@@ -340,3 +340,34 @@ def test_a_deals_only_export_says_what_it_can_compute(contract):
     assert facts.can("opportunities", "amount", "days_to_close")
     assert not facts.can("leads") and not facts.can("opportunity_outcome")
     assert "Responsible" in dimensions.columns(facts)
+
+
+def test_values_to_classify_lists_stage_status_and_flags(contract):
+    leads = (
+        b"lead_id,lead_source,status,converted\nL1,Email,Working,1\nL2,Email,Junk,0\nL3,Email,,1\n"
+    )
+    dataset, _ = run_pipeline({"leads.csv": leads}, contract)
+    listed = values_to_classify(dataset.tables, {"leads": {"status": {"Working": "mql"}}}, contract)
+    # Junk is a disqualified status in the contract; Working is marked MQL by the user.
+    assert listed[("leads", "status")].rows() == [
+        ("Junk", 1, "disqualified"),
+        ("Working", 1, "mql"),
+    ]
+    assert listed[("leads", "is_won")].rows() == [("true", 2, "true"), ("false", 1, "false")]
+
+
+def test_plan_tables_feeds_one_file_to_two_tables_when_the_user_chooses_it(contract):
+    deals = shape("deals_ru.csv")
+    pinned = {"deals_ru.csv": ("leads", "opportunities")}
+    dataset, facts = run_pipeline({"deals_ru.csv": deals}, contract, pinned)
+    assert dataset.report.rows_kept == {"leads": 8, "opportunities": 8}
+    assert dataset.mappings["opportunities"].columns["lead_id"] == "ID"
+    # Unclassified Russian stages: the deals' outcome, and so the leads', is unknown.
+    assert not facts.can("outcome") and facts.leads["won"].null_count() == 8
+    table = win_rate.by_source(facts.leads, facts.opportunities)
+    assert table.select("lead_source", "leads", "opportunities").sort("lead_source").rows() == [
+        ("Email", 3, 3),
+        ("Events", 2, 2),
+        ("Referral", 3, 3),
+    ]
+    assert table["won_opportunities"].null_count() == 3

@@ -102,3 +102,29 @@ def outcome_told(frame: pl.DataFrame, field: str) -> bool:
         return True
     column = CLASSES[field][0]
     return column in frame.columns and bool(frame[column].is_in(["won", "lost"]).any())
+
+
+def values_to_classify(
+    tables: dict[str, pl.DataFrame],
+    values: dict[str, dict[str, dict[str, str]]],
+    contract: Contract,
+) -> dict[tuple[str, str], pl.DataFrame]:
+    """For the Data page: (table, field) -> every distinct value with its count and class, for
+    the stage and status, and for the won / closed flags (as read: true / false / empty,
+    whose meaning is fixed, so their class is the flag itself)."""
+    out = {}
+    for field, table in (("stage", "opportunities"), ("status", "leads")):
+        frame = tables.get(table)
+        if frame is not None and field in frame.columns:
+            chosen = values.get(table, {}).get(field)
+            out[(table, field)] = value_counts(frame, field, classes_for(field, contract, chosen))
+    for table, frame in tables.items():
+        for flag in ("is_won", "is_closed"):
+            if flag in frame.columns:
+                counts = frame[flag].value_counts(sort=True, name="count")
+                out[(table, flag)] = counts.select(
+                    pl.col(flag).cast(pl.String).alias("value"),
+                    "count",
+                    pl.col(flag).cast(pl.String).alias("class"),
+                )
+    return out

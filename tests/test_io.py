@@ -168,3 +168,13 @@ def test_real_export() -> None:
     assert loaded.frame.columns[0] == "ProspectID"
     assert "Converted" in loaded.frame.columns
     assert loaded.frame.schema["Converted"] == pl.String
+
+
+def test_lone_cr_in_title_line_keeps_the_first_row() -> None:
+    # Polars ends lines at LF only: the title 'Leads\rQ1' is one line, the header line 2.
+    rows = "".join(f"L{i},Email,{i}\n" for i in range(1, 11))
+    data = f"Leads report\rQ1 2025\nlead_id,lead_source,amount\n{rows}".encode()
+    loaded = read_table(data, "leads.csv")
+    assert loaded.frame.height == 10
+    assert loaded.frame["lead_id"].to_list() == [f"L{i}" for i in range(1, 11)]
+    assert "header on line 2" in loaded.notes[0]

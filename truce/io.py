@@ -35,6 +35,7 @@ EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 # A cell that reads as a number (or amount / date): header rows are mostly not like this.
 _NUMBERISH = re.compile(r"^[-+($€£]*[\d.,:/\s-]*\d[\d.,:/\s%)-]*$")
+_LONE_CR = re.compile(r"\r(?!\n)")
 # Footer lines some exports append after the data (report totals, Salesforce disclaimers).
 _FOOTER = re.compile(
     r"^(grand\s+total|sub-?total|totals?|sum|record\s+count|count|confidential|copyright|"
@@ -155,6 +156,9 @@ def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame,
         raise LoadError(f"{name} is empty.")
     if not whole:  # the last sampled line is probably cut in two: leave it out
         text = text[: text.rfind("\n") + 1] or text
+    # Polars ends lines at LF only (a lone CR stays in its value): sniff the same lines, or
+    # the header's line number is off by one and the first data row is lost.
+    text = _LONE_CR.sub(" ", text)
     delimiter = _sniff_delimiter(text)
     rows = _sample_rows(text, delimiter)
     header_at = _find_header(rows)

@@ -8,6 +8,7 @@ guess (and `try_parse_dates` guesses wrong: `20-10-16` becomes year 0016).
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import io
 import re
@@ -24,6 +25,13 @@ SNIFF_ROWS = 200
 HEADER_SEARCH_ROWS = 30  # report title lines above the header are few
 MAX_UNZIPPED_BYTES = 1024**3  # zip bomb guard for xlsx
 MAX_ZIP_RATIO = 200
+# Memory a table may take once opened, estimated before it is built: a small Parquet or
+# xlsx can repeat one long text millions of times (a dictionary, a shared string).
+MAX_TABLE_BYTES = 1024**3
+CELL_BYTES = 16  # a Polars string view per cell (texts over 12 bytes are stored besides)
+XLSX_CELL_BYTES = 48  # the Excel reader's cell plus our string view
+INFLATE_CHUNK = 1024**2
+REFS_SAMPLE_BYTES = 4 * 1024**2  # shared-string references read from each sheet's start
 MAX_LINE_BYTES = 8 * 1024**2  # no export has an 8 MB row; Polars is slow on millions of fields
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tabs", "|": "'|'"}
@@ -35,6 +43,8 @@ EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 # A cell that reads as a number (or amount / date): header rows are mostly not like this.
 _NUMBERISH = re.compile(r"^[-+($€£]*[\d.,:/\s-]*\d[\d.,:/\s%)-]*$")
+_SI = re.compile(rb"<si[ >]")
+_SHARED_REF = re.compile(rb'<c [^>]*t="s"[^>]*>\s*<v>(\d+)</v>')
 _LONE_CR = re.compile(r"\r(?!\n)")
 # Footer lines some exports append after the data (report totals, Salesforce disclaimers).
 _FOOTER = re.compile(
@@ -72,7 +82,7 @@ def read_table(data: bytes, filename: str) -> LoadedFile:
     ext = PurePath(filename).suffix.lower()
     try:
         if data.startswith(PARQUET_MAGIC):
-            frame, notes, skipped = _read_parquet(data)
+            frame, notes, skipped = _read_parquet(data, name)
         elif data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
             frame, notes, skipped = _read_excel(data, name)
         elif ext == ".parquet":
@@ -456,22 +466,108 @@ def _date_only(column: pl.Expr) -> pl.Expr:
 
 
 def _check_zip(data: bytes, name: str) -> None:
-    """Refuse zip bombs before fastexcel inflates anything."""
+    """Refuse zip bombs before fastexcel inflates anything.
+
+    Each member is inflated here with a byte cap, whatever sizes the zip directory declares
+    (a forged directory passes a check of its own numbers), and the sheets' cells are counted
+    to estimate the memory the table takes once every shared-string reference is expanded.
+    """
+    refused = LoadError(f"{name} expands to an unsafe size when opened and was refused.")
+    budget = min(MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO * len(data))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > budget:
+                raise refused
+            # Shared strings first: the sheets' references are priced by their lengths.
+            infos.sort(key=lambda info: not info.filename.endswith("sharedStrings.xml"))
+            cells = _CellCount()
+            for info in infos:
+                budget -= _inflate(archive, info, budget, refused, cells.feed(info.filename))
     except zipfile.BadZipFile as error:
         raise LoadError(f"{name} is a damaged zip or Excel file.") from error
-    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_ZIP_RATIO * len(data):
-        raise LoadError(f"{name} expands to an unsafe size when opened and was refused.")
+    if cells.estimate() > MAX_TABLE_BYTES:
+        raise refused
 
 
-def _read_parquet(data: bytes) -> tuple[pl.DataFrame, list[str], int]:
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, refused, feed) -> int:
+    """Inflate one member chunk by chunk; its real size, refused past the budget or the size
+    the directory declares."""
+    actual = copy.copy(info)
+    actual.file_size = budget + 1  # read to the end of the stream, not to the declared size
+    actual.CRC = None  # whose check would fail first on a member whose size is a lie
+    size = 0
+    with archive.open(actual) as member:
+        while chunk := member.read(INFLATE_CHUNK):
+            size += len(chunk)
+            if size > budget or size > info.file_size:
+                raise refused
+            feed(chunk)
+    return size
+
+
+class _CellCount:
+    """Cells and shared-string references of an xlsx, counted while its members stream by."""
+
+    def __init__(self) -> None:
+        self.string_starts: list[int] = []  # offsets of <si> in sharedStrings.xml
+        self.strings_end = 0
+        self.cells = self.shared_cells = 0
+        self.refs: list[int] = []  # shared-string indices met in the first bytes of sheets
+        self.sheet_bytes = 0
+
+    def feed(self, member: str):
+        if member.endswith("sharedStrings.xml"):
+            return self._strings
+        if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+            self.sheet_bytes = 0
+            return self._sheet
+        return lambda chunk: None
+
+    def _strings(self, chunk: bytes) -> None:
+        # A tag cut by the chunk edge is missed: one string more or less does not matter.
+        self.string_starts += [self.strings_end + m.start() for m in _SI.finditer(chunk)]
+        self.strings_end += len(chunk)
+
+    def _sheet(self, chunk: bytes) -> None:
+        self.cells += chunk.count(b"<c ") + chunk.count(b"<c>")
+        self.shared_cells += chunk.count(b't="s"')
+        if self.sheet_bytes < REFS_SAMPLE_BYTES:
+            self.refs += [int(m.group(1)) for m in _SHARED_REF.finditer(chunk)]
+        self.sheet_bytes += len(chunk)
+
+    def estimate(self) -> int:
+        """Bytes the sheets take once read: a cell each, and each shared reference's text
+        twice (the Excel reader's copy and ours)."""
+        ends = [*self.string_starts[1:], self.strings_end]
+        lengths = [end - start for start, end in zip(self.string_starts, ends, strict=True)]
+        priced = [lengths[i] for i in self.refs if i < len(lengths)] or lengths or [0]
+        return self.cells * XLSX_CELL_BYTES + 2 * self.shared_cells * sum(priced) // len(priced)
+
+
+def _read_parquet(data: bytes, name: str) -> tuple[pl.DataFrame, list[str], int]:
+    rows = pl.scan_parquet(io.BytesIO(data)).select(pl.len()).collect().item()
+    head = pl.read_parquet(io.BytesIO(data), n_rows=SNIFF_ROWS)
+    _check_table_size(name, rows, head.select(_as_string(head[c]) for c in head.columns))
     frame = pl.read_parquet(io.BytesIO(data))
     frame = frame.select(_as_string(frame[c]) for c in frame.columns)
     notes = [f"Parquet file with {frame.width} columns read."]
     frame, skipped = _finish(frame, notes)
     return frame, notes, skipped
+
+
+def _check_table_size(name: str, rows: int, head: pl.DataFrame) -> None:
+    """Refuse a table whose text would not fit in memory: rows x the width of its first rows,
+    before any column is cast (a dictionary-encoded column is small until it is)."""
+    if not head.height:
+        return
+    widths = head.select(pl.all().str.len_bytes().fill_null(0).mean()).row(0)
+    estimate = rows * sum(CELL_BYTES + width for width in widths)
+    if estimate > MAX_TABLE_BYTES:
+        raise LoadError(
+            f"{name} would take about {estimate / 1024**3:,.0f} GB of memory once opened "
+            "and was refused."
+        )
 
 
 def _as_string(series: pl.Series) -> pl.Series:

@@ -62,3 +62,15 @@ def test_null_written_in_a_cell_is_a_placeholder() -> None:
     for text in (CONTRACT_TEXT, bare):
         leads = _run(data, text).tables["leads"]
         assert leads["company"].to_list() == [None, "Acme", None]
+
+
+def test_a_totals_footer_is_counted_and_explained_not_a_lead() -> None:
+    data = (
+        b"lead_id,lead_source,amount\nL1,Email,100\nL2,Email,200\nL3,Referral,300\n,,\nTotal,,600\n"
+    )
+    report = _run(data).report
+    assert report.rows_in["leads"] == 4 and report.rows_kept["leads"] == 3
+    assert report.unaccounted() == {}
+    skipped = [f for f in report.findings if f.check == "unreadable_row"]
+    assert len(skipped) == 1 and skipped[0].excluded == 1
+    assert "1 footer row(s) at the end (like totals) were skipped." in skipped[0].message

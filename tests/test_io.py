@@ -178,3 +178,53 @@ def test_lone_cr_in_title_line_keeps_the_first_row() -> None:
     assert loaded.frame.height == 10
     assert loaded.frame["lead_id"].to_list() == [f"L{i}" for i in range(1, 11)]
     assert "header on line 2" in loaded.notes[0]
+
+
+FIVE_LEADS = (
+    "lead_id,lead_source,created_at,amount,is_won\n"
+    "L1,Email,2025-01-02,100,1\nL2,Email,2025-01-03,200,0\nL3,Referral,2025-01-04,300,1\n"
+    "L4,Events,2025-01-05,400,0\nL5,Email,2025-01-06,500,0\n"
+)
+FOOTER_NOTE = "{} footer row(s) at the end (like totals) were skipped."
+
+
+@pytest.mark.parametrize(
+    ("footer", "skipped"),
+    [
+        # per-column totals with an empty ID: 100+200+300+400+500 = 1500, 2 won
+        pytest.param(",,,,\n,,,1500,2\n", 1, id="blank-then-totals"),
+        # a totals row and a fractions row (2 won of 5 = 0.4), labelled in the ID column
+        pytest.param(
+            ",,,,\nTotal,,,1500,2\nConversion rate,,,,0.4\n", 2, id="totals-and-fractions"
+        ),
+        pytest.param("Grand Total,,,1500,2\n", 1, id="no-blank-line"),
+        pytest.param(
+            '\n"Grand Totals (5 records)",,,1500,\n\n"Confidential Information - Do Not '
+            'Distribute",,,,\n"Copyright (c) 2000-2025 salesforce.com, inc.",,,,\n',
+            3,
+            id="salesforce-disclaimers",
+        ),
+    ],
+)
+def test_trailing_summary_rows_are_left_out_with_a_count(footer: str, skipped: int) -> None:
+    loaded = read_table((FIVE_LEADS + footer).encode(), "report.csv")
+    assert loaded.frame["lead_id"].to_list() == ["L1", "L2", "L3", "L4", "L5"]
+    assert loaded.skipped_rows == skipped
+    assert FOOTER_NOTE.format(skipped) in loaded.notes
+
+
+def test_leads_named_like_totals_are_data() -> None:
+    data = (
+        b"company,lead_id,lead_source,amount\nAcme,L1,Email,10\nSum Holdings,L2,Referral,20\n"
+        b"Total Wine & More,L3,Email,30\n"
+    )
+    loaded = read_table(data, "leads.csv")
+    assert loaded.frame["lead_id"].to_list() == ["L1", "L2", "L3"]
+    assert loaded.skipped_rows == 0
+    assert not any("footer" in note for note in loaded.notes)
+
+
+def test_a_last_lead_without_an_id_is_not_a_footer() -> None:
+    # Its source is words, not a number: a row with a missing ID, left to validation.
+    loaded = read_table(FIVE_LEADS.encode() + b",Email,2025-01-07,600,1\n", "leads.csv")
+    assert loaded.frame.height == 6 and loaded.skipped_rows == 0

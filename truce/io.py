@@ -46,6 +46,14 @@ _NUMBERISH = re.compile(r"^[-+($€£]*[\d.,:/\s-]*\d[\d.,:/\s%)-]*$")
 _SI = re.compile(rb"<si[ >]")
 _SHARED_REF = re.compile(rb'<c [^>]*t="s"[^>]*>\s*<v>(\d+)</v>')
 _LONE_CR = re.compile(r"\r(?!\n)")
+# Cell shapes, to tell a report's summary rows from data by their shape, not their words.
+_NUMBER_CELL = re.compile(r"^[-+(]?[$€£]?\s?[-+]?\d[\d,.\s']*%?\)?$")
+_DATE_CELL = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+MAX_FOOTER_ROWS = 5  # summary and disclaimer lines under a report
+FOOTER_BODY_ROWS = 200  # rows above them whose shapes they are compared with
+_SI = re.compile(rb"<si[ >]")
+_SHARED_REF = re.compile(rb'<c [^>]*t="s"[^>]*>\s*<v>(\d+)</v>')
+_LONE_CR = re.compile(r"\r(?!\n)")
 # Footer lines some exports append after the data (report totals, Salesforce disclaimers).
 _FOOTER = re.compile(
     r"^(grand\s+total|sub-?total|totals?|sum|record\s+count|count|confidential|copyright|"
@@ -599,18 +607,82 @@ def _finish(frame: pl.DataFrame, notes: list[str]) -> tuple[pl.DataFrame, int]:
         frame = frame.with_columns(
             pl.col(c).str.strip_chars().replace("", None) for c, pad in padded.items() if pad
         )
+    frame, footer = _drop_footer(frame)
     before = frame.height
     frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
     if frame.height < before:
         notes.append(f"{before - frame.height:,} empty rows were ignored.")
 
-    footer = 0
-    for row in reversed(frame.tail(10).rows()):
-        first = next((v for v in row if v is not None), "")
-        if not _FOOTER.match(first):
-            break
-        footer += 1
     if footer:
-        frame = frame.head(frame.height - footer)
         notes.append(f"{footer} footer row(s) at the end (like totals) were skipped.")
     return frame, footer
+
+
+def _drop_footer(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Leave out the summary rows a report export ends with (totals, fractions, disclaimers);
+    how many (non-blank) rows were left out. Only the tail is looked at."""
+    rows = frame.tail(FOOTER_BODY_ROWS + 2 * MAX_FOOTER_ROWS).rows()
+    end = len(rows)
+    # A block after a blank row: summary-shaped rows, or rows that leave empty the columns
+    # every data row fills (a disclaimer line, a record count).
+    while True:
+        while end and _blank(rows[end - 1]):
+            end -= 1
+        blank = next((i for i in range(end - 1, -1, -1) if _blank(rows[i])), -1)
+        body = [r for r in rows[:blank] if not _blank(r)] if blank > 0 else []
+        block = rows[blank + 1 : end]
+        if not body or len(block) > MAX_FOOTER_ROWS:
+            break
+        if not all(_summary(r, body, True) for r in block):
+            break
+        end = blank
+    # Then summary-shaped rows right under the data.
+    while end > 1 and len(rows) - end < 2 * MAX_FOOTER_ROWS:
+        body = [r for r in rows[: end - 1] if not _blank(r)]
+        if _blank(rows[end - 1]) or not _summary(rows[end - 1], body, False):
+            break
+        end -= 1
+    footer = sum(not _blank(r) for r in rows[end:])
+    if not footer:
+        return frame, 0
+    return frame.head(frame.height - (len(rows) - end)), footer
+
+
+def _blank(row: tuple) -> bool:
+    return all(v is None for v in row)
+
+
+def _shape(value: str | None) -> str:
+    if value is None:
+        return "empty"
+    if _DATE_CELL.match(value):
+        return "date"
+    if _NUMBER_CELL.match(value):
+        return "number"
+    if "@" in value:
+        return "email"
+    if " " not in value and any(c.isdigit() for c in value):
+        return "id"
+    return "text"
+
+
+def _summary(row: tuple, body: list[tuple], separated: bool) -> bool:
+    """Is this row a summary of the rows above rather than one more of them?
+
+    Its cells after the first filled one are all numbers (or none), and its first cells do
+    not look like that column's values: only numbers where the ID column is always filled,
+    or words where IDs are. A row
+    after a blank line may instead leave empty most columns every row above fills. A name
+    like 'Total Wine & More' in a column of names, with its source and date, stays data.
+    """
+    filled = [i for i, v in enumerate(row) if v is not None]
+    if not filled or any(_shape(row[i]) != "number" for i in filled[1:]):
+        return False
+    label = filled[0]
+    shapes = {_shape(r[label]) for r in body}
+    always = [i for i in range(len(row)) if all(r[i] is not None for r in body)]
+    no_id = 0 in always and label > 0 and _shape(row[label]) == "number"
+    misfit = no_id or _shape(row[label]) not in shapes
+    if misfit:
+        return True
+    return separated and sum(row[i] is None for i in always) * 2 >= len(always) > 0

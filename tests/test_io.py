@@ -228,3 +228,49 @@ def test_a_last_lead_without_an_id_is_not_a_footer() -> None:
     # Its source is words, not a number: a row with a missing ID, left to validation.
     loaded = read_table(FIVE_LEADS.encode() + b",Email,2025-01-07,600,1\n", "leads.csv")
     assert loaded.frame.height == 6 and loaded.skipped_rows == 0
+
+
+DUMP = (
+    b"17,ann@acme.com,Acme,2021-03-04 10:00:00,150.00\n"
+    b"18,bob@beta.io,Beta,2021-03-05 11:30:00,\\N\n"
+    b'19,cy@gamma.org,"Gamma \\"The Best\\" Ltd",2021-03-06 09:15:00,80.50\n'
+)
+
+
+def test_dump_without_header_keeps_its_first_row_and_names_columns() -> None:
+    loaded = read_table(DUMP, "crm_dump.csv")
+    assert loaded.frame.columns == [f"column_{i}" for i in range(1, 6)]
+    assert loaded.frame.rows() == [
+        ("17", "ann@acme.com", "Acme", "2021-03-04 10:00:00", "150.00"),
+        ("18", "bob@beta.io", "Beta", "2021-03-05 11:30:00", None),
+        ("19", "cy@gamma.org", 'Gamma "The Best" Ltd', "2021-03-06 09:15:00", "80.50"),
+    ]
+    assert loaded.notes[:2] == (
+        "Read as UTF-8 text, separated by ','.",
+        "The first row looks like data, not column names: columns are named column_1 to column_5.",
+    )
+    assert 'Quotes written \\" inside values were read as quotes.' in loaded.notes
+    assert "Cells written \\N (how databases write an empty value) were read as empty." in (
+        loaded.notes
+    )
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("id,email,company,created,amount", id="names"),
+        pytest.param("17,email,Acme,2021-03-04 10:00:00,date", id="names-over-emails-and-dates"),
+        pytest.param("source,2023,2024", id="years-over-numbers"),
+    ],
+)
+def test_a_header_row_is_still_a_header(header: str) -> None:
+    rows = DUMP if header.count(",") == 4 else b"Email,10,12\nEvents,3,4\n"
+    loaded = read_table(header.encode() + b"\n" + rows, "x.csv")
+    assert loaded.frame.columns == header.split(",")
+    assert loaded.frame.height == rows.count(b"\n")
+
+
+def test_a_backslash_before_a_closing_quote_is_not_an_escape() -> None:
+    loaded = read_table(b'path,n\n"C:\\temp\\",1\n"D:\\",2\n', "paths.csv")
+    assert loaded.frame["path"].to_list() == ["C:\\temp\\", "D:\\"]
+    assert not any("Quotes written" in note for note in loaded.notes)

@@ -43,23 +43,17 @@ EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 # A cell that reads as a number (or amount / date): header rows are mostly not like this.
 _NUMBERISH = re.compile(r"^[-+($€£]*[\d.,:/\s-]*\d[\d.,:/\s%)-]*$")
-_SI = re.compile(rb"<si[ >]")
-_SHARED_REF = re.compile(rb'<c [^>]*t="s"[^>]*>\s*<v>(\d+)</v>')
-_LONE_CR = re.compile(r"\r(?!\n)")
 # Cell shapes, to tell a report's summary rows from data by their shape, not their words.
 _NUMBER_CELL = re.compile(r"^[-+(]?[$€£]?\s?[-+]?\d[\d,.\s']*%?\)?$")
 _DATE_CELL = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 MAX_FOOTER_ROWS = 5  # summary and disclaimer lines under a report
 FOOTER_BODY_ROWS = 200  # rows above them whose shapes they are compared with
+NULL_MARK = "\\N"  # MySQL and PostgreSQL dumps write NULL this way
+_ESCAPED_QUOTE = re.compile(rb'\\"(?![,;\t|\r\n]|$)')
+_BACKSLASH_ESCAPE = re.compile(rb'\\(["\\])')
 _SI = re.compile(rb"<si[ >]")
 _SHARED_REF = re.compile(rb'<c [^>]*t="s"[^>]*>\s*<v>(\d+)</v>')
 _LONE_CR = re.compile(r"\r(?!\n)")
-# Footer lines some exports append after the data (report totals, Salesforce disclaimers).
-_FOOTER = re.compile(
-    r"^(grand\s+total|sub-?total|totals?|sum|record\s+count|count|confidential|copyright|"
-    r"generated\s+by)\b",
-    re.IGNORECASE,
-)
 
 
 class LoadError(ValueError):
@@ -166,6 +160,7 @@ def _check_lines(raw: bytes, name: str) -> bytes:
 
 
 def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame, list[str], int]:
+    raw, dialect_notes = _backslash_escapes(raw)
     sample = raw[:SAMPLE_BYTES]
     whole = len(raw) <= SAMPLE_BYTES
     text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=whole)
@@ -179,17 +174,25 @@ def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame,
     text = _LONE_CR.sub(" ", text)
     delimiter = _sniff_delimiter(text)
     rows = _sample_rows(text, delimiter)
-    header_at = _find_header(rows)
+    first_filled = next((i for i, (fields, _, _) in enumerate(rows) if _trim(fields)), 0)
+    headless = _no_header(rows, first_filled)
+    header_at = first_filled if headless else _find_header(rows)
     header, first_line, skip_lines = rows[header_at]
-    names = _clean_names(header)
-    notes = [
-        f"Read as {encoding_note}, separated by {DELIMITER_NAMES[delimiter]}, "
-        f"header on line {first_line}.",
-        *_renamed_note(header, names, names),
-    ]
+    separated = f"Read as {encoding_note}, separated by {DELIMITER_NAMES[delimiter]}"
+    if headless:
+        names = [f"column_{i}" for i in range(1, len(header) + 1)]
+        skip_lines = first_line - 1
+        notes = [f"{separated}.", _no_header_note(len(names))]
+    else:
+        names = _clean_names(header)
+        notes = [f"{separated}, header on line {first_line}.", *_renamed_note(header, names, names)]
+    notes += dialect_notes
+    null_values = [NULL_MARK] if NULL_MARK.encode() in raw else None
+    if null_values:
+        notes.append(r"Cells written \N (how databases write an empty value) were read as empty.")
 
     raw, skipped = _drop_truncated_last_line(raw, delimiter, len(names), notes)
-    frame = _polars_csv(raw, delimiter, names, skip_lines, notes)
+    frame = _polars_csv(raw, delimiter, names, skip_lines, notes, null_values)
     frame, skipped_footer = _finish(frame, notes)
     return frame, notes, skipped + skipped_footer
 
@@ -320,6 +323,44 @@ def _find_header(rows: list[tuple[list[str], int, int]]) -> int:
     return first_filled
 
 
+def _no_header(rows: list[tuple[list[str], int, int]], at: int) -> bool:
+    """Is the first row data (a database dump has no header)? It is as wide as the rows
+    below, every one of its cells has the shape of its column's values (a name over dates or
+    IDs is a header), and some are dates, IDs or emails: a row of words over words, or
+    numbers over numbers, stays a header."""
+    first = [c.strip() for c in rows[at][0]]
+    below = [fields for fields, _, _ in rows[at + 1 : at + 51] if _trim(fields)]
+    if not below or len(_trim(first)) < Counter(len(_trim(r)) for r in below).most_common(1)[0][0]:
+        return False
+    telling = 0
+    for j, cell in enumerate(first):
+        values = [r[j].strip() for r in below if j < len(r) and r[j].strip()]
+        if not values or not cell:
+            continue
+        modal = Counter(_shape(v) for v in values).most_common(1)[0][0]
+        if modal != "text" and _shape(cell) != modal:
+            return False
+        telling += modal in ("date", "id", "email")
+    return telling > 0
+
+
+def _no_header_note(width: int) -> str:
+    return (
+        "The first row looks like data, not column names: columns are named "
+        f"column_1 to column_{width}."
+    )
+
+
+def _backslash_escapes(raw: bytes) -> tuple[bytes, list[str]]:
+    """Database dumps write a quote inside a quoted value as \\" (and a backslash as \\\\);
+    Polars reads only the standard "" . Rewrite them when the sample shows that style: a \\"
+    that is not a value's closing quote (followed by a separator or the line's end)."""
+    if not _ESCAPED_QUOTE.search(raw[:SAMPLE_BYTES]):
+        return raw, []
+    raw = _BACKSLASH_ESCAPE.sub(lambda m: b'""' if m.group(1) == b'"' else b"\\", raw)
+    return raw, ['Quotes written \\" inside values were read as quotes.']
+
+
 def _clean_names(header: list[str]) -> list[str]:
     """Strip names, name blanks 'column_<n>' (1-based), suffix duplicates '_2', '_3'."""
     names: list[str] = []
@@ -366,11 +407,17 @@ def _drop_truncated_last_line(
 
 
 def _polars_csv(
-    raw: bytes, delimiter: str, names: list[str], skip_lines: int, notes: list[str]
+    raw: bytes,
+    delimiter: str,
+    names: list[str],
+    skip_lines: int,
+    notes: list[str],
+    null_values: list[str] | None,
 ) -> pl.DataFrame:
     """Read with our own header names (Polars would rename duplicates its own way)."""
     options = {
         "has_header": False,
+        "null_values": null_values,
         "skip_lines": skip_lines,
         "separator": delimiter,
         "raise_if_empty": False,

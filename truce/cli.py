@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--sla-hours", type=float, metavar="H")
             command.add_argument("--format", choices=("json", "text"), default="text")
             command.add_argument(
+                "--no-audit",
+                action="store_true",
+                help="skip the Great Expectations audit (the numbers do not change: the "
+                "contract's checks that decide them always run)",
+            )
+            command.add_argument(
                 "--by",
                 action="append",
                 default=[],
@@ -225,7 +231,21 @@ def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
                 raise UsageError(
                     f"--map {table}.{field}: {plan[table].file.name} has no column '{column}'"
                 )
-    return build_dataset(plan, contract, lookups=_lookups(args)), contract, problems + notes
+    dataset = build_dataset(plan, contract, lookups=_lookups(args), keep_for_audit=_audits(args))
+    return dataset, contract, problems + notes
+
+
+def _audits(args: argparse.Namespace) -> bool:
+    """`check` always runs the Great Expectations audit; `report` unless --no-audit."""
+    return not getattr(args, "no_audit", False)
+
+
+def run_audit(dataset: Dataset):
+    """The audit's verdict (truce.audit.AuditResult); GX is imported here, only when it runs
+    (seconds of import)."""
+    from truce.audit import audit
+
+    return audit(dataset.checked)
 
 
 def describe_mapping(dataset: Dataset) -> list[str]:
@@ -251,8 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     failed = bool(report.errors or problems)
     if args.command == "check":
         lines = [*describe_mapping(dataset), *dataset.decisions, *problems, report.as_text()]
-        print("\n".join(lines))
-        return 1 if failed else 0
+        print("\n".join(lines), flush=True)
+        verdict = run_audit(dataset)
+        print("\n".join(verdict.says()))
+        return 1 if failed or not verdict.agrees else 0
 
     facts = build_facts(dataset.tables, contract, dataset.dimensions)
     sla = args.sla_hours if args.sla_hours is not None else contract.sla_hours
@@ -264,10 +286,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"truce: {exc}", file=sys.stderr)
             return 2
     if args.format == "json":
-        print(json.dumps(numbers, indent=2, default=str))
+        print(json.dumps(numbers, indent=2, default=str), flush=True)
     else:
-        print("\n".join([*problems, report.as_text(), "", _as_text(numbers)]))
-    return 1 if failed else 0
+        print("\n".join([*problems, report.as_text(), "", _as_text(numbers)]), flush=True)
+    if not _audits(args):
+        return 1 if failed else 0
+    # After the numbers: they never wait for GX. The facts go first, to make room for
+    # GX's pandas copies. JSON stays one object, so the verdict goes to stderr there.
+    del facts, numbers
+    verdict = run_audit(dataset)
+    print("\n".join(verdict.says()), file=sys.stderr if args.format == "json" else sys.stdout)
+    return 1 if failed or not verdict.agrees else 0
 
 
 def _as_text(numbers: dict) -> str:

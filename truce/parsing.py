@@ -164,13 +164,22 @@ def _rank(sample: pl.Series) -> list[tuple[str, list[str], pl.Series]]:
     return ranked
 
 
+def _iso_only(sample: pl.Series) -> tuple[str, list[str], pl.Series] | None:
+    """ISO when it reads every sampled value (most exports): no other family can then read
+    more, or read what ISO cannot, so the other 60 formats need not be tried."""
+    hit = _plausible(_parse_iso(sample)).is_not_null()
+    return (ISO, [ISO], hit) if sample.len() and hit.all() else None
+
+
 def detect_date_format(values: pl.Series) -> str | None:
     """The format that reads most values: a strftime format or 'excel_serial'; None if none."""
-    ranked = _rank(_sample(values))
+    sample = _sample(values)
+    if _iso_only(sample):
+        return ISO
+    ranked = _rank(sample)
     if not ranked:
         return None
     family, used, _ = ranked[0]
-    sample = _sample(values)
     counts = [(_plausible(_parser(f)(sample)).is_not_null().sum(), f) for f in used]
     return max(counts, key=lambda c: c[0])[1] if family not in (ISO, EXCEL) else family
 
@@ -178,7 +187,8 @@ def detect_date_format(values: pl.Series) -> str | None:
 def to_datetime(s: pl.Series) -> Parsed:
     """Parse a String column to pl.Datetime('us'), format detected from its values."""
     sample = _sample(s)
-    ranked = _rank(sample)
+    iso = _iso_only(sample)
+    ranked = [iso] if iso else _rank(sample)
     if not ranked:
         values = pl.Series(s.name, [None] * s.len(), pl.Datetime("us"))
         return Parsed(values, s.is_not_null(), "no value looks like a date" if sample.len() else "")

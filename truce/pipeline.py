@@ -126,7 +126,7 @@ def _link(
     column = leads.mapping.columns.get("lead_id") if leads else None
     if column is None:
         return plan
-    ids = leads.file.frame[column].drop_nulls().unique()
+    ids = leads.file.frame[column]
     linked = dict(plan)
     for table in ("opportunities", "activities"):
         if table not in plan:

@@ -175,28 +175,25 @@ def validate_table(
     A row excluded by two checks is counted once, under the first.
     """
     rules = build_rules(table, frame, contract, now)
-    # Every rule's count in one pass over the table, on the table as read.
-    totals = (
-        frame.select(
-            r.failing.fill_null(False).sum().alias(str(n)) for n, r in enumerate(rules)
-        ).row(0)
-        if rules
-        else ()
-    )
-    counts = {(r.check, r.field): int(n) for r, n in zip(rules, totals, strict=True)}
+    # Every rule's rows in one pass over the table, as read (parallel, each column read once).
+    masks = frame.select(
+        r.failing.fill_null(False).alias(str(n)) for n, r in enumerate(rules)
+    ).get_columns()
+    counts = {(r.check, r.field): int(m.sum()) for r, m in zip(rules, masks, strict=True)}
     used = {ROW} | {c for r in rules for c in r.columns}
     checked = Checked(table, frame.select(c for c in frame.columns if c in used), rules, counts)
     findings: list[Finding] = []
     excluded = pl.Series("excluded", [False] * frame.height, pl.Boolean)
-    for rule in rules:
+    emptied: set[str] = set()  # fields whose implausible dates were left empty
+    for rule, mask in zip(rules, masks, strict=True):
         if not counts[(rule.check, rule.field)]:
             continue
         check = contract.checks[rule.check]
-        condition = rule.failing.fill_null(False)
+        if emptied & rule.columns:  # judge the dates as they now are
+            mask = frame.select(rule.failing.fill_null(False)).to_series()
         if rule.check == "duplicate_id":
             # GX flags every copy; the first one stays, the later copies go.
-            condition &= ~pl.col(rule.field).is_first_distinct()
-        mask = frame.select(condition).to_series()
+            mask = mask & ~frame.select(pl.col(rule.field).is_first_distinct()).to_series()
         newly = int((mask & ~excluded).sum()) if check.exclude else 0
         findings.append(_finding(table, check, rule.field, frame.filter(mask), newly))
         if check.exclude:
@@ -205,6 +202,7 @@ def validate_table(
             frame = frame.with_columns(
                 pl.when(mask).then(None).otherwise(pl.col(rule.field)).alias(rule.field)
             )
+            emptied.add(rule.field)
     kept = frame.filter(~excluded) if excluded.any() else frame
     if "lead_source" in kept.columns:
         kept = kept.with_columns(pl.col("lead_source").fill_null(UNKNOWN))

@@ -177,7 +177,10 @@ def validate_table(
     rules = build_rules(table, frame, contract, now)
     # Every rule's rows in one pass over the table, as read (parallel, each column read once).
     masks = frame.select(
-        r.failing.fill_null(False).alias(str(n)) for n, r in enumerate(rules)
+        (pl.repeat(False, pl.len()) if _distinct(frame, r) else r.failing.fill_null(False)).alias(
+            str(n)
+        )
+        for n, r in enumerate(rules)
     ).get_columns()
     counts = {(r.check, r.field): int(m.sum()) for r, m in zip(rules, masks, strict=True)}
     used = {ROW} | {c for r in rules for c in r.columns}
@@ -208,6 +211,16 @@ def validate_table(
         kept = kept.with_columns(pl.col("lead_source").fill_null(UNKNOWN))
     linked = [c for c in (LEAD_FOUND, LEAD_CREATED) if c in kept.columns]
     return kept.drop(linked), findings, checked
+
+
+def _distinct(frame: pl.DataFrame, rule: Rule) -> bool:
+    """A duplicate_id rule whose IDs have no two equal hashes, so no two equal values: its
+    exact check (a hash table of every ID string, 0.6 s at 3M activities) can be skipped."""
+    if rule.check != "duplicate_id":
+        return False
+    ids = pl.col(rule.field).drop_nulls()
+    hashes, values = frame.select(ids.hash().n_unique().alias("h"), ids.len()).row(0)
+    return hashes == values
 
 
 def _finding(table: str, check, field: str, flagged: pl.DataFrame, excluded: int) -> Finding:

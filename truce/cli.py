@@ -214,6 +214,7 @@ def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
         upload = read_upload(path.name, data)
+        del data  # not held while the next file is read: a file's bytes are its size in memory
         if upload.error:
             problems.append(f"ERROR [{table}] {upload.error}")
             continue

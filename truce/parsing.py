@@ -62,10 +62,16 @@ def null_placeholders(frame: pl.DataFrame, placeholders: Iterable[str]) -> pl.Da
         return frame
     # One anchored regex per column: a third of the time of strip + lower + set lookup.
     pattern = r"(?i)^\s*(?:" + "|".join(re.escape(w) for w in words) + r")\s*$"
+    text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    if not text:
+        return frame
+    # Rewrite only the columns that hold a placeholder: the others stay the very same
+    # column (no copy of millions of strings).
+    held = frame.select(pl.col(c).str.contains(pattern).any() for c in text).row(0)
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(pattern)).then(None).otherwise(pl.col(c)).alias(c)
-        for c, dtype in frame.schema.items()
-        if dtype == pl.String
+        for c, hit in zip(text, held, strict=True)
+        if hit
     )
 
 

@@ -54,7 +54,7 @@ class Rule:
 def build_rules(table: str, frame: pl.DataFrame, contract: Contract, now: datetime) -> list[Rule]:
     """The rules for one canonical table, from the contract's field types."""
     spec = contract.tables[table]
-    earliest = datetime(int(contract.definitions.get("earliest_year", 1990)), 1, 1)
+    earliest = datetime(contract.earliest_year, 1, 1)
     rules: list[Rule] = []
 
     def rule(check: str, field: str, expectation, failing: pl.Expr) -> None:
@@ -222,7 +222,7 @@ def validate_table(
     for rule in rules:
         if not failing[(rule.check, rule.field)]:
             continue
-        check = contract.checks[rule.check]
+        check = contract.checks[rule.check]  # every check the code runs is in the contract
         condition = rule.failing.fill_null(False)
         if rule.check == "duplicate_id":
             # GX flags every copy; the first one stays, the later copies go.

@@ -248,7 +248,7 @@ FOLLOW_UP_TOOLTIPS = (
 )
 
 
-def _chart_calls_follow_up(facts, leads, scale, sla):
+def _chart_calls_follow_up(facts, leads, scale, sla, bounds):
     """pages/follow_up.py: the metric calls; returns (chart calls, untouched leads)."""
     from truce import charts
     from truce.metrics import follow_up
@@ -268,8 +268,8 @@ def _chart_calls_follow_up(facts, leads, scale, sla):
     ]
     follow_up.slower_sources(by_source, median)
     if facts.can("created_at"):
-        bands = follow_up.response_bands(leads)
-        labels = [label for label, _ in follow_up.BANDS] + [follow_up.NEVER]
+        bands = follow_up.response_bands(leads, bounds)
+        labels = follow_up.band_labels(bounds)
         calls.append(("bands_chart", charts.response_band_chart, bands, (labels,)))
         trend = follow_up.weekly_trend(leads, sla)
         calls.append(("trend_chart", charts.trend_chart, trend, (sla,)))
@@ -390,7 +390,9 @@ def measure(data_dir: Path, repeat: int, profile: bool) -> dict:
         "funnel_page", lambda: _chart_calls_funnel(facts, leads, scale), repeat
     )
     calls["follow_up"], untouched = rec.phase(
-        "follow_up_page", lambda: _chart_calls_follow_up(facts, leads, scale, sla), repeat
+        "follow_up_page",
+        lambda: _chart_calls_follow_up(facts, leads, scale, sla, contract.response_bands_hours),
+        repeat,
     )
     rec.phase("follow_up_download", lambda: (untouched.head(1000), safe_csv(untouched)), repeat)
     calls["win_rate"] = rec.phase(

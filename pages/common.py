@@ -67,8 +67,7 @@ def prepare(dataset: Dataset, terms: Contract) -> Prepared:
     facts = build_facts(dataset.tables, terms)
     if not facts.can("leads"):
         return Prepared(dataset, facts, pl.DataFrame())
-    window = int(terms.definitions.get("duplicate_company_window_days", 30))
-    return Prepared(dataset, facts, duplicate_groups(facts.leads, window))
+    return Prepared(dataset, facts, duplicate_groups(facts.leads, terms.duplicate_window_days))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ if not current.facts.can("follow_up"):
 
 sla = st.number_input(
     "Follow-up SLA (hours)",
-    min_value=1.0,
+    min_value=0.0,  # the contract allows any positive SLA, such as 0.5 h
     max_value=24.0 * 30,
     value=current.contract.sla_hours,
     step=1.0,
@@ -76,8 +76,9 @@ for sentence in follow_up.slower_sources(by_source, median):
     st.markdown(f"- {sentence}")
 
 if current.facts.can("created_at"):
-    bands = follow_up.response_bands(leads)
-    labels = [label for label, _ in follow_up.BANDS] + [follow_up.NEVER]
+    bounds = current.contract.response_bands_hours
+    bands = follow_up.response_bands(leads, bounds)
+    labels = follow_up.band_labels(bounds)
     show_chart(charts.response_band_chart(bands, labels), bands, "response-times", "bands_chart")
     trend = follow_up.weekly_trend(leads, sla)
     show_chart(charts.trend_chart(trend, sla), trend, "follow-up-by-week", "trend_chart")

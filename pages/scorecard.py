@@ -36,7 +36,13 @@ scope = replace(current.filters, start=None, end=None)
 leads = scope.leads(facts.leads)
 opps = scope.opportunities(facts.opportunities, facts.leads)
 card, bounds = scorecard.scorecard(
-    leads, opps, sla, sales, current.filters.start, current.filters.end
+    leads,
+    opps,
+    sla,
+    sales,
+    current.filters.start,
+    current.filters.end,
+    period_days=current.contract.scorecard_period_days,
 )
 start, end, before_start, before_end = bounds
 st.caption(

@@ -70,13 +70,13 @@ def test_revenue_left_on_the_table_by_hand():
 
 def test_periods_default_to_the_last_90_days():
     frame = pl.DataFrame({"created_at": [datetime(2026, 9, 30, 8)]})
-    assert scorecard.periods(frame, None, None) == (
+    assert scorecard.periods(frame, None, None, 90) == (
         date(2026, 7, 3),
         date(2026, 9, 30),
         date(2026, 4, 4),
         date(2026, 7, 2),
     )
-    assert scorecard.periods(frame, date(2026, 3, 1), date(2026, 3, 10)) == (
+    assert scorecard.periods(frame, date(2026, 3, 1), date(2026, 3, 10), 90) == (
         date(2026, 3, 1),
         date(2026, 3, 10),
         date(2026, 2, 19),
@@ -96,7 +96,7 @@ def test_scorecard_compares_with_the_previous_period():
         }
     )
     card, _ = scorecard.scorecard(
-        leads(), opps, 24, {"outbound"}, date(2026, 6, 1), date(2026, 6, 7)
+        leads(), opps, 24, {"outbound"}, date(2026, 6, 1), date(2026, 6, 7), period_days=90
     )
     values = dict(card.select("measure", "value").rows())
     assert values["lead_to_win_rate"] == pytest.approx(2 / 7)
@@ -220,7 +220,7 @@ def test_briefing_escapes_data():
     per_source = scorecard.revenue_left_on_table(
         leads().with_columns(pl.lit("<script>alert(1)</script>").alias("lead_source"))
     )
-    card, bounds = scorecard.scorecard(leads(), pl.DataFrame(), 24, set())
+    card, bounds = scorecard.scorecard(leads(), pl.DataFrame(), 24, set(), period_days=90)
     html = scorecard_html(
         card, bounds, scorecard.left_on_table_total(per_source), per_source, "All."
     )

@@ -21,7 +21,7 @@ def built(contract):
     scale = charts.source_scale(sorted(leads["lead_source"].unique()))
     stages = funnel.stages_available(facts)
     by_source = win_rate.by_source(leads, opps)
-    bands = follow_up.response_bands(leads)
+    bands = follow_up.response_bands(leads, contract.response_bands_hours)
     made = {
         "funnel": (charts.funnel_chart(funnel.funnel(leads, stages, by="lead_source"), scale), 40),
         "cohort": (charts.cohort_chart(funnel.cohort_funnel(leads, stages), "Won"), 21),
@@ -29,7 +29,10 @@ def built(contract):
         "win_rate": (charts.win_rate_interval_chart(by_source, scale), 8),
         "quality": (charts.quantity_quality_chart(by_source, scale), 8),
         "revenue": (charts.revenue_chart(by_source, scale), 8),
-        "bands": (charts.response_band_chart(bands, [b for b, _ in follow_up.BANDS]), None),
+        "bands": (
+            charts.response_band_chart(bands, follow_up.band_labels(contract.response_bands_hours)),
+            None,
+        ),
         "trend": (charts.trend_chart(follow_up.weekly_trend(leads, 24), 24), None),
         "heatmap": (charts.heatmap(icp.source_heatmap(leads, "segment"), "segment", "Segment"), 48),
         "icp": (charts.interval_bars(icp.by_dimension(leads, "segment"), "segment", "Segment"), 6),

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
+import polars as pl
 import pytest
 import yaml
 
 from tests.conftest import run_pipeline
+from truce.cli import main
 from truce.contract import DEFAULT_CONTRACT_PATH, ContractError, load_contract
 from truce.contract_schema import CHECK_NAMES, SETTINGS
+from truce.duplicates import duplicate_groups
+from truce.metrics import follow_up
 
 BUNDLED = DEFAULT_CONTRACT_PATH.read_text(encoding="utf-8")
 
@@ -184,3 +191,85 @@ def test_a_check_the_code_does_not_run_is_refused():
 )
 def test_every_section_is_checked(edit, start):
     assert refused(variant(edit)).startswith(start)
+
+
+# The defaults that were hidden in code are contract settings, and the code reads them.
+
+
+def test_the_scorecard_period_comes_from_the_contract(tmp_path, capsys):
+    leads = tmp_path / "leads.csv"
+    days = [f"2026-{m:02d}-{d:02d}" for m, d in ((1, 5), (2, 10), (3, 1), (3, 31))]
+    leads.write_text(
+        "lead_id,lead_source,created_at\n"
+        + "".join(f"L{i},Email,{day}\n" for i, day in enumerate(days))
+    )
+    contract = tmp_path / "contract.yaml"
+    contract.write_text(setting("scorecard_period_days", 30))
+    code = main(["report", "--leads", str(leads), "--contract", str(contract), "--format", "json"])
+    assert code == 0
+    period = json.loads(capsys.readouterr().out)["scorecard"]["period"]
+    # The last 30 days up to the newest lead (31 March), then the 30 days before.
+    assert period == {
+        "start": "2026-03-02",
+        "end": "2026-03-31",
+        "previous_start": "2026-01-31",
+        "previous_end": "2026-03-01",
+    }
+
+
+def test_response_bands_come_from_the_contract():
+    contract = load_contract(setting("response_bands_hours", [2, 48]))
+    hours = [0.5, 1.9, 2.0, 47.9, 48.0, 300.0, None]
+    leads = pl.DataFrame(
+        {
+            "lead_source": ["A"] * len(hours),
+            "created_at": [datetime(2026, 1, 1)] * len(hours),
+            "first_touch_at": [None if h is None else datetime(2026, 1, 1) for h in hours],
+            "hours_to_first_touch": hours,
+        }
+    )
+    bands = follow_up.response_bands(leads, contract.response_bands_hours)
+    assert follow_up.band_labels(contract.response_bands_hours) == [
+        "under 2 h",
+        "2–48 h",
+        "over 2 days",
+        "never touched",
+    ]
+    # Upper bounds are exclusive: 2.0 h is in 2–48 h, 48.0 h is over 2 days.
+    assert dict(bands.select("band", "leads").rows()) == {
+        "under 2 h": 2,
+        "2–48 h": 2,
+        "over 2 days": 2,
+        "never touched": 1,
+    }
+
+
+def test_the_duplicate_window_comes_from_the_contract_and_includes_its_last_day():
+    contract = load_contract(setting("duplicate_company_window_days", 10))
+    leads = pl.DataFrame(
+        {
+            "lead_id": ["A1", "A2", "A3"],
+            "company": ["Acme Inc.", "ACME", "acme"],
+            "created_at": [datetime(2026, 1, 1), datetime(2026, 1, 11), datetime(2026, 1, 12)],
+        }
+    )
+    groups = duplicate_groups(leads, contract.duplicate_window_days)
+    # A2 is exactly 10 days after A1 (inside the window); A3 is 11 days after (outside).
+    assert groups.rows() == [("A2", "A1", "same company within 10 days")]
+
+
+def test_earliest_year_and_placeholders_come_from_the_contract():
+    def edit(raw):
+        raw["definitions"]["earliest_year"] = 2000
+        raw["definitions"]["placeholders"] = ["tbd"]
+
+    leads = (
+        b"lead_id,lead_source,created_at,owner\nL1,Email,1995-06-01,TBD\nL2,Email,2026-01-02,null\n"
+    )
+    dataset, facts = run_pipeline({"leads.csv": leads}, load_contract(variant(edit)))
+    [ancient] = [f for f in dataset.report.findings if f.check == "ancient_date"]
+    assert ancient.rows == 1 and ancient.examples[0]["lead_id"] == "L1"
+    assert facts.leads.sort("lead_id")["owner"].to_list() == [None, "null"]
+    # The bundled placeholders include the text "null" (quoted in the YAML), "tbd" does not.
+    _, facts = run_pipeline({"leads.csv": leads}, load_contract())
+    assert facts.leads.sort("lead_id")["owner"].to_list() == ["TBD", None]

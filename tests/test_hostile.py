@@ -64,7 +64,7 @@ def run(files: list[tuple[str, bytes]], tables: dict[str, str | None] | None = N
     plan, notes = plan_tables(loaded, CONTRACT, tables)
     dataset = build_dataset(plan, CONTRACT, now=NOW)
     facts = build_facts(dataset.tables, CONTRACT)
-    head = headline(facts, dataset.report, CONTRACT.sla_hours, sales_sources=set())
+    head = headline(facts, dataset.report, CONTRACT.sla_hours, sales_sources=set(), period_days=90)
     if facts.can("leads"):
         funnel.funnel(facts.leads, funnel.stages_available(facts))
         follow_up.follow_up_summary(facts.leads, CONTRACT.sla_hours)

@@ -90,7 +90,7 @@ def test_damaged_leads_never_crash_and_rows_add_up(data: bytes) -> None:
         assert "\n" not in message and not any(w in message for w in INTERNALS), message
 
     facts = build_facts(dataset.tables, CONTRACT)
-    headline(facts, dataset.report, CONTRACT.sla_hours, sales_sources=set())
+    headline(facts, dataset.report, CONTRACT.sla_hours, sales_sources=set(), period_days=90)
     if facts.can("leads"):
         funnel.funnel(facts.leads, funnel.stages_available(facts))
         follow_up.follow_up_summary(facts.leads, CONTRACT.sla_hours)

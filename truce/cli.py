@@ -118,7 +118,13 @@ def main(argv: list[str] | None = None) -> int:
 
     facts = build_facts(dataset.tables, contract)
     sla = args.sla_hours if args.sla_hours is not None else contract.sla_hours
-    numbers = headline(facts, report, sla, contract.words("sales_sourced_sources"))
+    numbers = headline(
+        facts,
+        report,
+        sla,
+        contract.words("sales_sourced_sources"),
+        period_days=contract.scorecard_period_days,
+    )
     if args.format == "json":
         print(json.dumps(numbers, indent=2, default=str))
     else:

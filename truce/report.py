@@ -36,6 +36,8 @@ def headline(
     sla_hours: float,
     sales_sources: set[str],
     filters: Filters | None = None,
+    *,
+    period_days: int,
 ) -> dict:
     filters = filters or Filters()
     leads = filters.leads(facts.leads)
@@ -46,18 +48,20 @@ def headline(
         "validation": {"errors": len(validation.errors), "warnings": len(validation.warnings)},
         "overall": _overall(facts, leads, opps, sla_hours),
         "by_source": _by_source(facts, leads, opps, sla_hours),
-        "scorecard": _scorecard(facts, opps, sla_hours, sales_sources, filters),
+        "scorecard": _scorecard(facts, opps, sla_hours, sales_sources, filters, period_days),
         "revenue_left_on_table": _left_on_table(facts, leads),
         "by_segment": _by_segment(facts, leads),
     }
 
 
-def _scorecard(facts: Facts, opps, sla_hours: float, sales_sources: set[str], filters: Filters):
-    """This period against the previous one (the last 90 days unless dates are given)."""
+def _scorecard(
+    facts: Facts, opps, sla_hours: float, sales_sources: set[str], filters: Filters, days: int
+):
+    """This period against the previous one (the last `days` days unless dates are given)."""
     if not facts.can("leads", "created_at"):
         return None
     card, bounds = scorecard.scorecard(
-        facts.leads, opps, sla_hours, sales_sources, filters.start, filters.end
+        facts.leads, opps, sla_hours, sales_sources, filters.start, filters.end, period_days=days
     )
     keys = ("start", "end", "previous_start", "previous_end")
     return {

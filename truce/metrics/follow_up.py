@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
+
 import polars as pl
 
 from truce.metrics.rates import rate
 
-# Response-time bands shown in the distribution, upper bounds in hours.
-BANDS = (
-    ("under 1 h", 1),
-    ("1–4 h", 4),
-    ("4–24 h", 24),
-    ("1–3 days", 72),
-    ("3–7 days", 168),
-    ("over 7 days", None),
-)
 NEVER = "never touched"
 UNTOUCHED_COLUMNS = ("lead_id", "lead_source", "owner", "created_at", "company", "email", "segment")
 
@@ -59,14 +53,36 @@ def follow_up_summary(
     ).drop("_dated")
 
 
-def response_bands(leads: pl.DataFrame, by: str = "lead_source") -> pl.DataFrame:
-    """How many leads were first touched in each response-time band, never touched included."""
+def _span(hours: float) -> str:
+    days = hours / 24
+    if days.is_integer():
+        return f"{days:g} day" if days == 1 else f"{days:g} days"
+    return f"{hours:g} h"
+
+
+def band_labels(bounds: Sequence[float]) -> list[str]:
+    """The bands' names in order, from their upper bounds in hours (the contract's
+    response_bands_hours): [1, 4, 24] -> under 1 h, 1–4 h, 4–24 h, over 1 day, never touched."""
+    labels = [f"under {_span(bounds[0])}"]
+    for low, high in pairwise(bounds):
+        in_days = (low / 24).is_integer() and (high / 24).is_integer()
+        labels.append(f"{low / 24:g}–{high / 24:g} days" if in_days else f"{low:g}–{high:g} h")
+    return [*labels, f"over {_span(bounds[-1])}", NEVER]
+
+
+def response_bands(
+    leads: pl.DataFrame, bounds: Sequence[float], by: str = "lead_source"
+) -> pl.DataFrame:
+    """How many leads were first touched in each response-time band, never touched included.
+
+    `bounds`: the bands' upper bounds in hours, the contract's response_bands_hours.
+    """
+    labels = band_labels(bounds)
     band = pl.when(pl.col("first_touch_at").is_null()).then(pl.lit(NEVER))
-    for label, upper in BANDS:
+    for label, upper in zip(labels[:-1], [*bounds, None], strict=True):  # [-1]: never
         band = band.when(
             pl.lit(True) if upper is None else pl.col("hours_to_first_touch") < upper
         ).then(pl.lit(label))
-    labels = [label for label, _ in BANDS] + [NEVER]
     counted = (
         leads.filter(pl.col("created_at").is_not_null() | pl.col("first_touch_at").is_null())
         .with_columns(band.alias("band"))

@@ -11,13 +11,14 @@ from truce.metrics import follow_up, win_rate
 from truce.metrics.rates import rate, wilson_interval
 
 
-def periods(leads: pl.DataFrame, start: date | None, end: date | None):
-    """(start, end, previous start, previous end): the chosen range, else the last 90 days
-    of the data, and the equally long range just before it."""
+def periods(leads: pl.DataFrame, start: date | None, end: date | None, period_days: int):
+    """(start, end, previous start, previous end): the chosen range, else the last
+    `period_days` days of the data (the contract's scorecard_period_days), and the equally
+    long range just before it."""
     if end is None:
         end = leads["created_at"].max().date()
     if start is None:
-        start = end - timedelta(days=89)
+        start = end - timedelta(days=period_days - 1)
     length = (end - start).days + 1
     return start, end, start - timedelta(days=length), start - timedelta(days=1)
 
@@ -74,9 +75,11 @@ def scorecard(
     sales_sources: set[str],
     start: date | None = None,
     end: date | None = None,
+    *,
+    period_days: int,
 ) -> tuple[pl.DataFrame, tuple[date, date, date, date]]:
     """One row per measure: this period, the previous one, and the change."""
-    bounds = periods(leads, start, end)
+    bounds = periods(leads, start, end, period_days)
     now_start, now_end, before_start, before_end = bounds
     current = headline_rates(
         _in(leads, now_start, now_end),

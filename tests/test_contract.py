@@ -273,3 +273,43 @@ def test_earliest_year_and_placeholders_come_from_the_contract():
     # The bundled placeholders include the text "null" (quoted in the YAML), "tbd" does not.
     _, facts = run_pipeline({"leads.csv": leads}, load_contract())
     assert facts.leads.sort("lead_id")["owner"].to_list() == ["TBD", None]
+
+
+# A contract is a small text file: no YAML anchors or aliases, no more than 256 KB.
+
+
+def billion_laughs() -> str:
+    """The classic entity-expansion text in YAML: 9 levels of 10 aliases, 10^9 'lol's once
+    expanded, used as a term so that reading the term expands it."""
+    lines = ["laughs:", "  l0: &l0 [" + ", ".join(["lol"] * 10) + "]"]
+    for level in range(1, 10):
+        aliases = ", ".join([f"*l{level - 1}"] * 10)
+        lines.append(f"  l{level}: &l{level} [{aliases}]")
+    return "\n".join(lines) + "\n" + BUNDLED.replace("terms:\n", "terms:\n  laugh: *l9\n", 1)
+
+
+def test_a_billion_laughs_contract_is_refused_with_one_sentence():
+    text = billion_laughs()
+    assert len(text) < 16_000  # the attack is small; expanded it would be gigabytes
+    assert refused(text) == (
+        "The contract uses a YAML anchor or alias (&name or *name) on line 2; "
+        "write each value out in full."
+    )
+
+
+def test_an_alias_that_merges_a_mapping_is_refused():
+    text = BUNDLED.replace("definitions:\n", "definitions: &defs\n", 1) + "\nextra: *defs\n"
+    assert "anchor or alias" in refused(text)
+
+
+def test_a_contract_over_256_kb_is_refused():
+    padding = "# " + "x" * 1000 + "\n"
+    message = refused(BUNDLED + padding * 260)
+    assert message.startswith("The contract is 2") and message.endswith(
+        "KB; a contract may be at most 256 KB."
+    )
+
+
+def test_deeply_nested_yaml_is_refused_not_a_crash():
+    text = BUNDLED.replace("terms:\n", "terms:\n  deep: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    assert refused(text) == "The contract is nested too deeply to be a contract."

@@ -130,8 +130,8 @@ def check_formulas(r: Run) -> None:
     assert leads["campaign"].to_list() == ["@SUM(1+1)", "-2+3"]
     exported = safe_csv(leads.select("lead_id", "company", "campaign")).decode("utf-8-sig")
     assert exported.splitlines()[1:] == [
-        'T1,"\'=HYPERLINK(""http://evil.example"",""click"")",\'@SUM(1+1)',
-        "T2,'+cmd|' /C calc'!A0,'-2+3",
+        '"T1","\'=HYPERLINK(""http://evil.example"",""click"")","\'@SUM(1+1)"',
+        '"T2","\'+cmd|\' /C calc\'!A0","\'-2+3"',
     ]
 
 

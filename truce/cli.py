@@ -16,6 +16,7 @@ from truce.findings import Report
 from truce.mapping import parse_map_option
 from truce.pipeline import Dataset, build_dataset, plan_tables, read_upload
 from truce.report import headline
+from truce.terminal import printable
 
 
 class UsageError(Exception):
@@ -108,12 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         dataset, contract, problems = load(args)
     except UsageError as exc:
-        print(f"truce: {exc}", file=sys.stderr)
+        _say([f"truce: {exc}"], sys.stderr)
         return 2
     report: Report = dataset.report
     failed = bool(report.errors or problems)
     if args.command == "check":
-        print("\n".join([*describe_mapping(dataset), *problems, report.as_text()]))
+        _say([*describe_mapping(dataset), *problems, *report.as_text().split("\n")])
         return 1 if failed else 0
 
     facts = build_facts(dataset.tables, contract)
@@ -126,20 +127,28 @@ def main(argv: list[str] | None = None) -> int:
         period_days=contract.scorecard_period_days,
     )
     if args.format == "json":
-        print(json.dumps(numbers, indent=2, default=str))
+        print(json.dumps(numbers, indent=2, default=str))  # JSON escapes control characters
+        if failed:  # stdout stays pure JSON; the reason goes to stderr
+            _say([*problems, *report.as_text().split("\n")], sys.stderr)
     else:
-        print("\n".join([*problems, report.as_text(), "", _as_text(numbers)]))
+        _say([*problems, *report.as_text().split("\n"), "", *_as_text(numbers)])
     return 1 if failed else 0
 
 
-def _as_text(numbers: dict) -> str:
+def _say(lines: list[str], stream=None) -> None:
+    """Print lines, each with the control characters of its data escaped (truce.terminal):
+    no cell, column or file name can send a terminal escape sequence or start a line."""
+    print("\n".join(printable(line) for line in lines), file=stream or sys.stdout)
+
+
+def _as_text(numbers: dict) -> list[str]:
     lines = ["Overall:"]
     lines += [f"  {key}: {_fmt(value)}" for key, value in numbers["overall"].items()]
     lines.append("By lead source:")
     for row in numbers["by_source"]:
         values = ", ".join(f"{k}={_fmt(v)}" for k, v in row.items() if k != "lead_source")
         lines.append(f"  {row['lead_source']}: {values}")
-    return "\n".join(lines)
+    return lines
 
 
 def _fmt(value) -> str:

@@ -26,6 +26,24 @@ def follow_up_flags(sla_hours: float) -> list[pl.Expr]:
     ]
 
 
+WITHIN_SLA, AFTER_SLA = "within SLA", "after SLA"
+FOLLOW_UP_CLASSES = (WITHIN_SLA, AFTER_SLA, NEVER)
+
+
+def follow_up_class(sla_hours: float) -> pl.Expr:
+    """Within the SLA, after it, or never touched (the SLA comparison of `follow_up_flags`);
+    null when the lead was touched but has no creation date: its class is unknown."""
+    hours = pl.col("hours_to_first_touch")
+    return (
+        pl.when(pl.col("first_touch_at").is_null())
+        .then(pl.lit(NEVER))
+        .when(hours <= sla_hours)
+        .then(pl.lit(WITHIN_SLA))
+        .when(hours > sla_hours)
+        .then(pl.lit(AFTER_SLA))
+    )
+
+
 def follow_up_summary(
     leads: pl.DataFrame, sla_hours: float, by: str | None = "lead_source", speed: bool = True
 ) -> pl.DataFrame:
@@ -70,10 +88,8 @@ def band_labels(bounds: Sequence[float]) -> list[str]:
     return [*labels, f"over {_span(bounds[-1])}", NEVER]
 
 
-def response_bands(
-    leads: pl.DataFrame, bounds: Sequence[float], by: str = "lead_source"
-) -> pl.DataFrame:
-    """How many leads were first touched in each response-time band, never touched included.
+def response_band(bounds: Sequence[float]) -> pl.Expr:
+    """The lead's response-time band; null when touched but without a creation date.
 
     `bounds`: the bands' upper bounds in hours, the contract's response_bands_hours.
     """
@@ -81,17 +97,31 @@ def response_bands(
     band = pl.when(pl.col("first_touch_at").is_null()).then(pl.lit(NEVER))
     for label, upper in zip(labels[:-1], [*bounds, None], strict=True):  # [-1]: never
         band = band.when(
-            pl.lit(True) if upper is None else pl.col("hours_to_first_touch") < upper
+            pl.col("hours_to_first_touch").is_not_null()
+            if upper is None
+            else pl.col("hours_to_first_touch") < upper
         ).then(pl.lit(label))
+    return band
+
+
+def band_order(bounds: Sequence[float]) -> pl.Expr:
+    """Position of the `band` column in band_labels(bounds), for sorting fastest first."""
+    labels = band_labels(bounds)
+    return pl.col("band").replace_strict({b: i for i, b in enumerate(labels)}).alias("band_order")
+
+
+def response_bands(
+    leads: pl.DataFrame, bounds: Sequence[float], by: str = "lead_source"
+) -> pl.DataFrame:
+    """How many leads were first touched in each response-time band, never touched included."""
     counted = (
         leads.filter(pl.col("created_at").is_not_null() | pl.col("first_touch_at").is_null())
-        .with_columns(band.alias("band"))
+        .with_columns(response_band(bounds).alias("band"))
         .group_by(by, "band")
         .agg(pl.len().alias("leads"))
     )
     return counted.with_columns(
-        (pl.col("leads") / pl.col("leads").sum().over(by)).alias("share"),
-        pl.col("band").replace_strict({b: i for i, b in enumerate(labels)}).alias("band_order"),
+        (pl.col("leads") / pl.col("leads").sum().over(by)).alias("share"), band_order(bounds)
     ).sort(by, "band_order")
 
 

@@ -9,6 +9,7 @@ import polars as pl
 
 from truce.metrics import follow_up, win_rate
 from truce.metrics.rates import rate, wilson_interval
+from truce.metrics.verdict import marketing_sourced
 
 
 def periods(leads: pl.DataFrame, start: date | None, end: date | None, period_days: int):
@@ -34,7 +35,7 @@ def headline_rates(
     leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: float, sales_sources: set[str]
 ) -> dict[str, float | None]:
     """The scorecard's measures for one period's leads and deals."""
-    marketing = ~pl.col("lead_source").str.to_lowercase().is_in(sorted(sales_sources))
+    marketing = marketing_sourced(sales_sources)
     out: dict[str, float | None] = dict.fromkeys(
         (
             "lead_to_win_rate",

@@ -21,6 +21,8 @@ SOURCE_KEYS = (
     "lead_to_win_rate",
     "win_rate_ci_low",
     "win_rate_ci_high",
+    "opportunities",
+    "won_opportunities",
     "opportunity_win_rate",
     "followed_up_rate",
     "sla_met_rate",
@@ -106,8 +108,11 @@ def _overall(facts: Facts, leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: f
             "sqls",
             "opportunities",
             "won",
+            "won_opportunities",
             "lead_to_win_rate",
             "opportunity_win_rate",
+            "average_won_deal",
+            "median_days_to_close",
             "followed_up_rate",
             "sla_met_rate",
             "median_hours_to_first_touch",
@@ -118,8 +123,9 @@ def _overall(facts: Facts, leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: f
         opp = win_rate.opportunity_outcomes(opps, by=None).row(0, named=True)
         out["opportunities"] = opp["opportunities"]
         out["opportunity_win_rate"] = opp["opportunity_win_rate"]
-        out["won"] = opp["won_opportunities"]
-        out["revenue"] = opp["won_amount"] if facts.can("amount") else None
+        out["won"] = out["won_opportunities"] = opp["won_opportunities"]
+        out["average_won_deal"] = opp["average_won_deal"]
+        out["median_days_to_close"] = opp["median_days_to_close"]
     if facts.can("leads"):
         stages = funnel.stages_available(facts)
         counts = funnel.funnel(leads, stages).select("stage", "count").rows()
@@ -131,7 +137,6 @@ def _overall(facts: Facts, leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: f
             sqls=reached.get("SQL"),
             won=lead["won"] if facts.can("outcome") else None,
             lead_to_win_rate=lead["lead_to_win_rate"] if facts.can("outcome") else None,
-            revenue=lead["revenue"],
         )
         if facts.can("follow_up"):
             touch = follow_up.follow_up_summary(leads, sla_hours, by=None).row(0, named=True)
@@ -140,6 +145,7 @@ def _overall(facts: Facts, leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: f
                 sla_met_rate=touch["sla_met_rate"],
                 median_hours_to_first_touch=touch["median_hours_to_first_touch"],
             )
+    out["revenue"] = win_rate.revenue(leads, opps) if facts.can("amount") else None
     return _clean(out)
 
 
@@ -147,8 +153,9 @@ def _by_source(facts: Facts, leads: pl.DataFrame, opps: pl.DataFrame, sla_hours:
     if not facts.can("leads"):
         if not opps.height:
             return []
-        table = win_rate.opportunity_outcomes(opps).rename({"won_opportunities": "won"})
-        table = table.with_columns(pl.col("won_amount").alias("revenue"))
+        table = win_rate.opportunity_outcomes(opps).with_columns(
+            pl.col("won_opportunities").alias("won"), pl.col("won_amount").alias("revenue")
+        )
     else:
         table = win_rate.by_source(leads, opps)
         if facts.can("follow_up"):

@@ -168,3 +168,109 @@ def test_real_export() -> None:
     assert loaded.frame.columns[0] == "ProspectID"
     assert "Converted" in loaded.frame.columns
     assert loaded.frame.schema["Converted"] == pl.String
+
+
+def test_lone_cr_in_title_line_keeps_the_first_row() -> None:
+    # Polars ends lines at LF only: the title 'Leads\rQ1' is one line, the header line 2.
+    rows = "".join(f"L{i},Email,{i}\n" for i in range(1, 11))
+    data = f"Leads report\rQ1 2025\nlead_id,lead_source,amount\n{rows}".encode()
+    loaded = read_table(data, "leads.csv")
+    assert loaded.frame.height == 10
+    assert loaded.frame["lead_id"].to_list() == [f"L{i}" for i in range(1, 11)]
+    assert "header on line 2" in loaded.notes[0]
+
+
+FIVE_LEADS = (
+    "lead_id,lead_source,created_at,amount,is_won\n"
+    "L1,Email,2025-01-02,100,1\nL2,Email,2025-01-03,200,0\nL3,Referral,2025-01-04,300,1\n"
+    "L4,Events,2025-01-05,400,0\nL5,Email,2025-01-06,500,0\n"
+)
+FOOTER_NOTE = "{} footer row(s) at the end (like totals) were skipped."
+
+
+@pytest.mark.parametrize(
+    ("footer", "skipped"),
+    [
+        # per-column totals with an empty ID: 100+200+300+400+500 = 1500, 2 won
+        pytest.param(",,,,\n,,,1500,2\n", 1, id="blank-then-totals"),
+        # a totals row and a fractions row (2 won of 5 = 0.4), labelled in the ID column
+        pytest.param(
+            ",,,,\nTotal,,,1500,2\nConversion rate,,,,0.4\n", 2, id="totals-and-fractions"
+        ),
+        pytest.param("Grand Total,,,1500,2\n", 1, id="no-blank-line"),
+        pytest.param(
+            '\n"Grand Totals (5 records)",,,1500,\n\n"Confidential Information - Do Not '
+            'Distribute",,,,\n"Copyright (c) 2000-2025 salesforce.com, inc.",,,,\n',
+            3,
+            id="salesforce-disclaimers",
+        ),
+    ],
+)
+def test_trailing_summary_rows_are_left_out_with_a_count(footer: str, skipped: int) -> None:
+    loaded = read_table((FIVE_LEADS + footer).encode(), "report.csv")
+    assert loaded.frame["lead_id"].to_list() == ["L1", "L2", "L3", "L4", "L5"]
+    assert loaded.skipped_rows == skipped
+    assert FOOTER_NOTE.format(skipped) in loaded.notes
+
+
+def test_leads_named_like_totals_are_data() -> None:
+    data = (
+        b"company,lead_id,lead_source,amount\nAcme,L1,Email,10\nSum Holdings,L2,Referral,20\n"
+        b"Total Wine & More,L3,Email,30\n"
+    )
+    loaded = read_table(data, "leads.csv")
+    assert loaded.frame["lead_id"].to_list() == ["L1", "L2", "L3"]
+    assert loaded.skipped_rows == 0
+    assert not any("footer" in note for note in loaded.notes)
+
+
+def test_a_last_lead_without_an_id_is_not_a_footer() -> None:
+    # Its source is words, not a number: a row with a missing ID, left to validation.
+    loaded = read_table(FIVE_LEADS.encode() + b",Email,2025-01-07,600,1\n", "leads.csv")
+    assert loaded.frame.height == 6 and loaded.skipped_rows == 0
+
+
+DUMP = (
+    b"17,ann@acme.com,Acme,2021-03-04 10:00:00,150.00\n"
+    b"18,bob@beta.io,Beta,2021-03-05 11:30:00,\\N\n"
+    b'19,cy@gamma.org,"Gamma \\"The Best\\" Ltd",2021-03-06 09:15:00,80.50\n'
+)
+
+
+def test_dump_without_header_keeps_its_first_row_and_names_columns() -> None:
+    loaded = read_table(DUMP, "crm_dump.csv")
+    assert loaded.frame.columns == [f"column_{i}" for i in range(1, 6)]
+    assert loaded.frame.rows() == [
+        ("17", "ann@acme.com", "Acme", "2021-03-04 10:00:00", "150.00"),
+        ("18", "bob@beta.io", "Beta", "2021-03-05 11:30:00", None),
+        ("19", "cy@gamma.org", 'Gamma "The Best" Ltd', "2021-03-06 09:15:00", "80.50"),
+    ]
+    assert loaded.notes[:2] == (
+        "Read as UTF-8 text, separated by ','.",
+        "The first row looks like data, not column names: columns are named column_1 to column_5.",
+    )
+    assert 'Quotes written \\" inside values were read as quotes.' in loaded.notes
+    assert "Cells written \\N (how databases write an empty value) were read as empty." in (
+        loaded.notes
+    )
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("id,email,company,created,amount", id="names"),
+        pytest.param("17,email,Acme,2021-03-04 10:00:00,date", id="names-over-emails-and-dates"),
+        pytest.param("source,2023,2024", id="years-over-numbers"),
+    ],
+)
+def test_a_header_row_is_still_a_header(header: str) -> None:
+    rows = DUMP if header.count(",") == 4 else b"Email,10,12\nEvents,3,4\n"
+    loaded = read_table(header.encode() + b"\n" + rows, "x.csv")
+    assert loaded.frame.columns == header.split(",")
+    assert loaded.frame.height == rows.count(b"\n")
+
+
+def test_a_backslash_before_a_closing_quote_is_not_an_escape() -> None:
+    loaded = read_table(b'path,n\n"C:\\temp\\",1\n"D:\\",2\n', "paths.csv")
+    assert loaded.frame["path"].to_list() == ["C:\\temp\\", "D:\\"]
+    assert not any("Quotes written" in note for note in loaded.notes)

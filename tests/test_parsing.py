@@ -146,3 +146,29 @@ def test_null_placeholders() -> None:
     cleaned = null_placeholders(frame, ["n/a", "-"])
     assert cleaned["a"].to_list() == [None, "x", None, None]
     assert cleaned["n"].to_list() == [1, 2, 3, 4]
+
+
+def test_sign_after_the_currency_is_negative() -> None:
+    parsed = to_amount(pl.Series("a", ["$-1234.00", "USD -5", "$ -1,234.00", "€5-", "+7"]))
+    assert parsed.values.to_list() == [-1234.0, -5.0, -1234.0, -5.0, 7.0]
+    assert not parsed.unreadable.any()
+
+
+def test_two_signs_are_unreadable() -> None:
+    parsed = to_amount(pl.Series("a", ["+-5", "--5", "-5-", "5"]))
+    assert parsed.values.to_list() == [None, None, None, 5.0]
+    assert parsed.unreadable.to_list() == [True, True, True, False]
+
+
+def test_a_400_digit_amount_is_unreadable_not_infinite() -> None:
+    parsed = to_amount(pl.Series("a", ["9" * 400, "1" + "0" * 15, "999999999999999", "12"]))
+    # 10**15 and more is refused; 999,999,999,999,999 (15 nines) is still an amount.
+    assert parsed.values.to_list() == [None, None, 999_999_999_999_999.0, 12.0]
+    assert parsed.unreadable.to_list() == [True, True, False, False]
+    assert "1,000,000,000,000,000 or more is not a plausible amount" in parsed.detail
+
+
+def test_an_impossible_utc_offset_is_unreadable() -> None:
+    parsed = to_datetime(pl.Series("d", ["2020-01-01T10:00:00+99:99", "2020-01-01T10:00:00+14:00"]))
+    assert parsed.values.to_list() == [None, D(2019, 12, 31, 20)]
+    assert parsed.unreadable.to_list() == [True, False]

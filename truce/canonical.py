@@ -50,6 +50,9 @@ def to_canonical(
 
     findings: list[Finding] = []
     columns = [raw[ROW]]
+    check = contract.checks["unparseable_value"]
+    # Rows left out when the contract says so; a row unreadable twice counts once, first.
+    excluded = pl.Series("excluded", [False] * raw.height, pl.Boolean)
     for name in mapping.columns:
         spec = table.fields[name]
         parsed = _parse(raw[name], spec.type, contract)
@@ -59,7 +62,9 @@ def to_canonical(
         columns.append(parsed.values)
         bad = int(parsed.unreadable.sum())
         if bad:
-            check = contract.checks["unparseable_value"]
+            newly = int((parsed.unreadable & ~excluded).sum()) if check.exclude else 0
+            if check.exclude:
+                excluded |= parsed.unreadable
             examples = raw.filter(parsed.unreadable).select(ROW, name).head(EXAMPLES_SHOWN)
             findings.append(
                 Finding(
@@ -68,15 +73,28 @@ def to_canonical(
                     level=check.level,
                     field=name,
                     rows=bad,
+                    excluded=newly,
                     message=f"{rows_with(bad, check.says)}: {name} (column "
-                    f"'{mapping.columns[name]}'). {parsed.detail}".strip(),
+                    f"'{mapping.columns[name]}').{_outcome(check.exclude, bad, newly)} "
+                    f"{parsed.detail}".strip(),
                     examples=examples.to_dicts(),
                 )
             )
-    typed = pl.DataFrame(columns)
+    typed = pl.DataFrame(columns).filter(~excluded)
     if "lead_source" in typed.columns:
         typed = typed.with_columns(normalise_sources(typed["lead_source"], contract))
     return typed, findings
+
+
+def _outcome(exclude: bool, rows: int, newly: int) -> str:
+    """What became of the rows, said the way validation says it; nothing when kept."""
+    if not exclude:
+        return ""
+    if newly == rows:
+        return f" {newly:,} left out of the analysis."
+    return (
+        f" {newly:,} left out of the analysis; {rows - newly:,} already were, for a reason above."
+    )
 
 
 def _parse(values: pl.Series, kind: str, contract: Contract):

@@ -90,6 +90,13 @@ def _definition_words(key: str, value: Any) -> list[str]:
     return list(words(f"definitions.{key}", value))
 
 
+def _placeholders(key: str, value: Any) -> list[str]:
+    """Placeholder words; a bare YAML `null` in the list can only mean the word "null"."""
+    if isinstance(value, list):
+        value = ["null" if item is None else item for item in value]
+    return _definition_words(key, value)
+
+
 def _bands(key: str, value: Any) -> tuple[float, ...]:
     if (
         not isinstance(value, list)
@@ -125,7 +132,7 @@ SETTINGS = {
             _whole(0, 3650, "days", 30),
             "Leads of one company created within this many days are duplicates.",
         ),
-        Setting("placeholders", _definition_words, "Cell values that mean 'not given'."),
+        Setting("placeholders", _placeholders, "Cell values that mean 'not given'."),
         Setting(
             "earliest_year",
             _whole(1900, 2100, "years", 1990),

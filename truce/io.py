@@ -8,6 +8,7 @@ guess (and `try_parse_dates` guesses wrong: `20-10-16` becomes year 0016).
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import io
 import re
@@ -24,6 +25,13 @@ SNIFF_ROWS = 200
 HEADER_SEARCH_ROWS = 30  # report title lines above the header are few
 MAX_UNZIPPED_BYTES = 1024**3  # zip bomb guard for xlsx
 MAX_ZIP_RATIO = 200
+# Memory a table may take once opened, estimated before it is built: a small Parquet or
+# xlsx can repeat one long text millions of times (a dictionary, a shared string).
+MAX_TABLE_BYTES = 1024**3
+CELL_BYTES = 16  # a Polars string view per cell (texts over 12 bytes are stored besides)
+XLSX_CELL_BYTES = 48  # the Excel reader's cell plus our string view
+INFLATE_CHUNK = 1024**2
+REFS_SAMPLE_BYTES = 4 * 1024**2  # shared-string references read from each sheet's start
 MAX_LINE_BYTES = 8 * 1024**2  # no export has an 8 MB row; Polars is slow on millions of fields
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tabs", "|": "'|'"}
@@ -35,12 +43,17 @@ EXCEL_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 # A cell that reads as a number (or amount / date): header rows are mostly not like this.
 _NUMBERISH = re.compile(r"^[-+($€£]*[\d.,:/\s-]*\d[\d.,:/\s%)-]*$")
-# Footer lines some exports append after the data (report totals, Salesforce disclaimers).
-_FOOTER = re.compile(
-    r"^(grand\s+total|sub-?total|totals?|sum|record\s+count|count|confidential|copyright|"
-    r"generated\s+by)\b",
-    re.IGNORECASE,
-)
+# Cell shapes, to tell a report's summary rows from data by their shape, not their words.
+_NUMBER_CELL = re.compile(r"^[-+(]?[$€£]?\s?[-+]?\d[\d,.\s']*%?\)?$")
+_DATE_CELL = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+MAX_FOOTER_ROWS = 5  # summary and disclaimer lines under a report
+FOOTER_BODY_ROWS = 200  # rows above them whose shapes they are compared with
+NULL_MARK = "\\N"  # MySQL and PostgreSQL dumps write NULL this way
+_ESCAPED_QUOTE = re.compile(rb'\\"(?![,;\t|\r\n]|$)')
+_BACKSLASH_ESCAPE = re.compile(rb'\\(["\\])')
+_SI = re.compile(rb"<si[ >]")
+_SHARED_REF = re.compile(rb'<c [^>]*t="s"[^>]*>\s*<v>(\d+)</v>')
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 class LoadError(ValueError):
@@ -71,7 +84,7 @@ def read_table(data: bytes, filename: str) -> LoadedFile:
     ext = PurePath(filename).suffix.lower()
     try:
         if data.startswith(PARQUET_MAGIC):
-            frame, notes, skipped = _read_parquet(data)
+            frame, notes, skipped = _read_parquet(data, name)
         elif data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
             frame, notes, skipped = _read_excel(data, name)
         elif ext == ".parquet":
@@ -147,6 +160,7 @@ def _check_lines(raw: bytes, name: str) -> bytes:
 
 
 def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame, list[str], int]:
+    raw, dialect_notes = _backslash_escapes(raw)
     sample = raw[:SAMPLE_BYTES]
     whole = len(raw) <= SAMPLE_BYTES
     text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=whole)
@@ -155,19 +169,30 @@ def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame,
         raise LoadError(f"{name} is empty.")
     if not whole:  # the last sampled line is probably cut in two: leave it out
         text = text[: text.rfind("\n") + 1] or text
+    # Polars ends lines at LF only (a lone CR stays in its value): sniff the same lines, or
+    # the header's line number is off by one and the first data row is lost.
+    text = _LONE_CR.sub(" ", text)
     delimiter = _sniff_delimiter(text)
     rows = _sample_rows(text, delimiter)
-    header_at = _find_header(rows)
+    first_filled = next((i for i, (fields, _, _) in enumerate(rows) if _trim(fields)), 0)
+    headless = _no_header(rows, first_filled)
+    header_at = first_filled if headless else _find_header(rows)
     header, first_line, skip_lines = rows[header_at]
-    names = _clean_names(header)
-    notes = [
-        f"Read as {encoding_note}, separated by {DELIMITER_NAMES[delimiter]}, "
-        f"header on line {first_line}.",
-        *_renamed_note(header, names, names),
-    ]
+    separated = f"Read as {encoding_note}, separated by {DELIMITER_NAMES[delimiter]}"
+    if headless:
+        names = [f"column_{i}" for i in range(1, len(header) + 1)]
+        skip_lines = first_line - 1
+        notes = [f"{separated}.", _no_header_note(len(names))]
+    else:
+        names = _clean_names(header)
+        notes = [f"{separated}, header on line {first_line}.", *_renamed_note(header, names, names)]
+    notes += dialect_notes
+    null_values = [NULL_MARK] if NULL_MARK.encode() in raw else None
+    if null_values:
+        notes.append(r"Cells written \N (how databases write an empty value) were read as empty.")
 
     raw, skipped = _drop_truncated_last_line(raw, delimiter, len(names), notes)
-    frame = _polars_csv(raw, delimiter, names, skip_lines, notes)
+    frame = _polars_csv(raw, delimiter, names, skip_lines, notes, null_values)
     frame, skipped_footer = _finish(frame, notes)
     return frame, notes, skipped + skipped_footer
 
@@ -298,6 +323,44 @@ def _find_header(rows: list[tuple[list[str], int, int]]) -> int:
     return first_filled
 
 
+def _no_header(rows: list[tuple[list[str], int, int]], at: int) -> bool:
+    """Is the first row data (a database dump has no header)? It is as wide as the rows
+    below, every one of its cells has the shape of its column's values (a name over dates or
+    IDs is a header), and some are dates, IDs or emails: a row of words over words, or
+    numbers over numbers, stays a header."""
+    first = [c.strip() for c in rows[at][0]]
+    below = [fields for fields, _, _ in rows[at + 1 : at + 51] if _trim(fields)]
+    if not below or len(_trim(first)) < Counter(len(_trim(r)) for r in below).most_common(1)[0][0]:
+        return False
+    telling = 0
+    for j, cell in enumerate(first):
+        values = [r[j].strip() for r in below if j < len(r) and r[j].strip()]
+        if not values or not cell:
+            continue
+        modal = Counter(_shape(v) for v in values).most_common(1)[0][0]
+        if modal != "text" and _shape(cell) != modal:
+            return False
+        telling += modal in ("date", "id", "email")
+    return telling > 0
+
+
+def _no_header_note(width: int) -> str:
+    return (
+        "The first row looks like data, not column names: columns are named "
+        f"column_1 to column_{width}."
+    )
+
+
+def _backslash_escapes(raw: bytes) -> tuple[bytes, list[str]]:
+    """Database dumps write a quote inside a quoted value as \\" (and a backslash as \\\\);
+    Polars reads only the standard "" . Rewrite them when the sample shows that style: a \\"
+    that is not a value's closing quote (followed by a separator or the line's end)."""
+    if not _ESCAPED_QUOTE.search(raw[:SAMPLE_BYTES]):
+        return raw, []
+    raw = _BACKSLASH_ESCAPE.sub(lambda m: b'""' if m.group(1) == b'"' else b"\\", raw)
+    return raw, ['Quotes written \\" inside values were read as quotes.']
+
+
 def _clean_names(header: list[str]) -> list[str]:
     """Strip names, name blanks 'column_<n>' (1-based), suffix duplicates '_2', '_3'."""
     names: list[str] = []
@@ -344,11 +407,17 @@ def _drop_truncated_last_line(
 
 
 def _polars_csv(
-    raw: bytes, delimiter: str, names: list[str], skip_lines: int, notes: list[str]
+    raw: bytes,
+    delimiter: str,
+    names: list[str],
+    skip_lines: int,
+    notes: list[str],
+    null_values: list[str] | None,
 ) -> pl.DataFrame:
     """Read with our own header names (Polars would rename duplicates its own way)."""
     options = {
         "has_header": False,
+        "null_values": null_values,
         "skip_lines": skip_lines,
         "separator": delimiter,
         "raise_if_empty": False,
@@ -452,22 +521,108 @@ def _date_only(column: pl.Expr) -> pl.Expr:
 
 
 def _check_zip(data: bytes, name: str) -> None:
-    """Refuse zip bombs before fastexcel inflates anything."""
+    """Refuse zip bombs before fastexcel inflates anything.
+
+    Each member is inflated here with a byte cap, whatever sizes the zip directory declares
+    (a forged directory passes a check of its own numbers), and the sheets' cells are counted
+    to estimate the memory the table takes once every shared-string reference is expanded.
+    """
+    refused = LoadError(f"{name} expands to an unsafe size when opened and was refused.")
+    budget = min(MAX_UNZIPPED_BYTES, MAX_ZIP_RATIO * len(data))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > budget:
+                raise refused
+            # Shared strings first: the sheets' references are priced by their lengths.
+            infos.sort(key=lambda info: not info.filename.endswith("sharedStrings.xml"))
+            cells = _CellCount()
+            for info in infos:
+                budget -= _inflate(archive, info, budget, refused, cells.feed(info.filename))
     except zipfile.BadZipFile as error:
         raise LoadError(f"{name} is a damaged zip or Excel file.") from error
-    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_ZIP_RATIO * len(data):
-        raise LoadError(f"{name} expands to an unsafe size when opened and was refused.")
+    if cells.estimate() > MAX_TABLE_BYTES:
+        raise refused
 
 
-def _read_parquet(data: bytes) -> tuple[pl.DataFrame, list[str], int]:
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, refused, feed) -> int:
+    """Inflate one member chunk by chunk; its real size, refused past the budget or the size
+    the directory declares."""
+    actual = copy.copy(info)
+    actual.file_size = budget + 1  # read to the end of the stream, not to the declared size
+    actual.CRC = None  # whose check would fail first on a member whose size is a lie
+    size = 0
+    with archive.open(actual) as member:
+        while chunk := member.read(INFLATE_CHUNK):
+            size += len(chunk)
+            if size > budget or size > info.file_size:
+                raise refused
+            feed(chunk)
+    return size
+
+
+class _CellCount:
+    """Cells and shared-string references of an xlsx, counted while its members stream by."""
+
+    def __init__(self) -> None:
+        self.string_starts: list[int] = []  # offsets of <si> in sharedStrings.xml
+        self.strings_end = 0
+        self.cells = self.shared_cells = 0
+        self.refs: list[int] = []  # shared-string indices met in the first bytes of sheets
+        self.sheet_bytes = 0
+
+    def feed(self, member: str):
+        if member.endswith("sharedStrings.xml"):
+            return self._strings
+        if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+            self.sheet_bytes = 0
+            return self._sheet
+        return lambda chunk: None
+
+    def _strings(self, chunk: bytes) -> None:
+        # A tag cut by the chunk edge is missed: one string more or less does not matter.
+        self.string_starts += [self.strings_end + m.start() for m in _SI.finditer(chunk)]
+        self.strings_end += len(chunk)
+
+    def _sheet(self, chunk: bytes) -> None:
+        self.cells += chunk.count(b"<c ") + chunk.count(b"<c>")
+        self.shared_cells += chunk.count(b't="s"')
+        if self.sheet_bytes < REFS_SAMPLE_BYTES:
+            self.refs += [int(m.group(1)) for m in _SHARED_REF.finditer(chunk)]
+        self.sheet_bytes += len(chunk)
+
+    def estimate(self) -> int:
+        """Bytes the sheets take once read: a cell each, and each shared reference's text
+        twice (the Excel reader's copy and ours)."""
+        ends = [*self.string_starts[1:], self.strings_end]
+        lengths = [end - start for start, end in zip(self.string_starts, ends, strict=True)]
+        priced = [lengths[i] for i in self.refs if i < len(lengths)] or lengths or [0]
+        return self.cells * XLSX_CELL_BYTES + 2 * self.shared_cells * sum(priced) // len(priced)
+
+
+def _read_parquet(data: bytes, name: str) -> tuple[pl.DataFrame, list[str], int]:
+    rows = pl.scan_parquet(io.BytesIO(data)).select(pl.len()).collect().item()
+    head = pl.read_parquet(io.BytesIO(data), n_rows=SNIFF_ROWS)
+    _check_table_size(name, rows, head.select(_as_string(head[c]) for c in head.columns))
     frame = pl.read_parquet(io.BytesIO(data))
     frame = frame.select(_as_string(frame[c]) for c in frame.columns)
     notes = [f"Parquet file with {frame.width} columns read."]
     frame, skipped = _finish(frame, notes)
     return frame, notes, skipped
+
+
+def _check_table_size(name: str, rows: int, head: pl.DataFrame) -> None:
+    """Refuse a table whose text would not fit in memory: rows x the width of its first rows,
+    before any column is cast (a dictionary-encoded column is small until it is)."""
+    if not head.height:
+        return
+    widths = head.select(pl.all().str.len_bytes().fill_null(0).mean()).row(0)
+    estimate = rows * sum(CELL_BYTES + width for width in widths)
+    if estimate > MAX_TABLE_BYTES:
+        raise LoadError(
+            f"{name} would take about {estimate / 1024**3:,.0f} GB of memory once opened "
+            "and was refused."
+        )
 
 
 def _as_string(series: pl.Series) -> pl.Series:
@@ -499,18 +654,82 @@ def _finish(frame: pl.DataFrame, notes: list[str]) -> tuple[pl.DataFrame, int]:
         frame = frame.with_columns(
             pl.col(c).str.strip_chars().replace("", None) for c, pad in padded.items() if pad
         )
+    frame, footer = _drop_footer(frame)
     before = frame.height
     frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
     if frame.height < before:
         notes.append(f"{before - frame.height:,} empty rows were ignored.")
 
-    footer = 0
-    for row in reversed(frame.tail(10).rows()):
-        first = next((v for v in row if v is not None), "")
-        if not _FOOTER.match(first):
-            break
-        footer += 1
     if footer:
-        frame = frame.head(frame.height - footer)
         notes.append(f"{footer} footer row(s) at the end (like totals) were skipped.")
     return frame, footer
+
+
+def _drop_footer(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Leave out the summary rows a report export ends with (totals, fractions, disclaimers);
+    how many (non-blank) rows were left out. Only the tail is looked at."""
+    rows = frame.tail(FOOTER_BODY_ROWS + 2 * MAX_FOOTER_ROWS).rows()
+    end = len(rows)
+    # A block after a blank row: summary-shaped rows, or rows that leave empty the columns
+    # every data row fills (a disclaimer line, a record count).
+    while True:
+        while end and _blank(rows[end - 1]):
+            end -= 1
+        blank = next((i for i in range(end - 1, -1, -1) if _blank(rows[i])), -1)
+        body = [r for r in rows[:blank] if not _blank(r)] if blank > 0 else []
+        block = rows[blank + 1 : end]
+        if not body or len(block) > MAX_FOOTER_ROWS:
+            break
+        if not all(_summary(r, body, True) for r in block):
+            break
+        end = blank
+    # Then summary-shaped rows right under the data.
+    while end > 1 and len(rows) - end < 2 * MAX_FOOTER_ROWS:
+        body = [r for r in rows[: end - 1] if not _blank(r)]
+        if _blank(rows[end - 1]) or not _summary(rows[end - 1], body, False):
+            break
+        end -= 1
+    footer = sum(not _blank(r) for r in rows[end:])
+    if not footer:
+        return frame, 0
+    return frame.head(frame.height - (len(rows) - end)), footer
+
+
+def _blank(row: tuple) -> bool:
+    return all(v is None for v in row)
+
+
+def _shape(value: str | None) -> str:
+    if value is None:
+        return "empty"
+    if _DATE_CELL.match(value):
+        return "date"
+    if _NUMBER_CELL.match(value):
+        return "number"
+    if "@" in value:
+        return "email"
+    if " " not in value and any(c.isdigit() for c in value):
+        return "id"
+    return "text"
+
+
+def _summary(row: tuple, body: list[tuple], separated: bool) -> bool:
+    """Is this row a summary of the rows above rather than one more of them?
+
+    Its cells after the first filled one are all numbers (or none), and its first cells do
+    not look like that column's values: only numbers where the ID column is always filled,
+    or words where IDs are. A row
+    after a blank line may instead leave empty most columns every row above fills. A name
+    like 'Total Wine & More' in a column of names, with its source and date, stays data.
+    """
+    filled = [i for i, v in enumerate(row) if v is not None]
+    if not filled or any(_shape(row[i]) != "number" for i in filled[1:]):
+        return False
+    label = filled[0]
+    shapes = {_shape(r[label]) for r in body}
+    always = [i for i in range(len(row)) if all(r[i] is not None for r in body)]
+    no_id = 0 in always and label > 0 and _shape(row[label]) == "number"
+    misfit = no_id or _shape(row[label]) not in shapes
+    if misfit:
+        return True
+    return separated and sum(row[i] is None for i in always) * 2 >= len(always) > 0

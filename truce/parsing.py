@@ -18,6 +18,7 @@ SAMPLE_SIZE = 5000
 MIN_YEAR, MAX_YEAR = 1900, 2200  # parses outside these years are wrong guesses (e.g. year 0016)
 EXCEL_SERIAL_RANGE = (20000, 80000)  # 1954..2119 as Excel day numbers
 EXCEL_ORIGIN = pl.datetime(1899, 12, 30)
+MAX_AMOUNT = 1e15  # no deal is worth a quadrillion: bigger numbers are typos or garbage
 
 # Date-only bases in tie-break order: day-first before month-first, because ambiguous
 # columns are read day-first unless some value proves month-first (which then parses more).
@@ -37,7 +38,11 @@ TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
 ISO = "%Y-%m-%d %H:%M:%S"  # the name detect_date_format gives ISO 8601 columns
 EXCEL = "excel_serial"
 
-_ISO_RE = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+# UTC offsets run from -12:00 to +14:00: '+99:99' is no offset, and the value is unreadable.
+_ISO_RE = (
+    r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"(?:Z|[+-](?:0\d|1[0-4]):?[0-5]\d)?$"
+)
 
 TRUE_WORDS = ("true", "yes", "y", "1", "t", "1.0", "x", "won", "closed won")
 FALSE_WORDS = ("false", "no", "n", "0", "f", "0.0", "lost", "closed lost")
@@ -221,11 +226,20 @@ _SPACES = r"[\s\u00a0\u202f']"  # thousands groupings: space, no-break spaces, a
 
 
 def to_amount(s: pl.Series) -> Parsed:
-    """Parse money-like text to Float64, detecting the column's decimal separator."""
+    """Parse money-like text to Float64, detecting the column's decimal separator.
+
+    The sign is read after the currency and spaces are gone ('$-1,234.00', 'USD -5' and
+    '$ -5' are negative); one sign only ('+-5' is unreadable); a number of MAX_AMOUNT or more
+    is no amount (400 digits would read as infinity and spoil every sum).
+    """
     text = s.str.strip_chars()
-    negative = text.str.contains(r"^\(.*\)$") | text.str.contains(r"^-|-$")
-    body = text.str.replace_all(r"[()]", "").str.replace_all(_CURRENCY, "")
-    body = body.str.replace_all(_SPACES, "").str.strip_chars("-+")
+    parens = text.str.contains(r"^\(.*\)$")
+    body = text.str.replace(r"^\((.*)\)$", "$1").str.replace_all(_CURRENCY, "")
+    body = body.str.replace_all(_SPACES, "")
+    negative = parens | body.str.starts_with("-") | body.str.ends_with("-")
+    body = pl.select(
+        pl.when(body.str.contains(r"^[-+]?[^-+]*$|^[^-+]*-$")).then(body.str.strip_chars("-+"))
+    ).to_series()
     scale = pl.select(
         pl.when(body.str.contains(r"(?i)\dk$"))
         .then(1_000.0)
@@ -241,10 +255,14 @@ def to_amount(s: pl.Series) -> Parsed:
         body = body.str.replace_all(",", "", literal=True)
     body = pl.select(pl.when(body.str.contains(r"^\d*\.?\d+$")).then(body)).to_series()
     number = body.cast(pl.Float64, strict=False) * scale
+    huge = number.abs() >= MAX_AMOUNT
+    number = pl.select(pl.when(~huge).then(number)).to_series()
     values = pl.select(pl.when(negative).then(-number).otherwise(number)).to_series()
     values = values.alias(s.name)
-    detail = "amounts read with ',' as the decimal separator" if comma else ""
-    return Parsed(values, s.is_not_null() & values.is_null(), detail)
+    details = ["amounts read with ',' as the decimal separator"] if comma else []
+    if huge.any():
+        details.append(f"an amount of {MAX_AMOUNT:,.0f} or more is not a plausible amount")
+    return Parsed(values, s.is_not_null() & values.is_null(), "; ".join(details))
 
 
 def _decimal_comma(body: pl.Series) -> bool:

@@ -8,14 +8,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from truce.contract import TABLE_NAMES, ContractError, load_contract
 from truce.facts import build_facts
+from truce.filters import Filters
 from truce.findings import Report
+from truce.headline import headline
 from truce.mapping import parse_map_option
 from truce.pipeline import Dataset, build_dataset, plan_tables, read_upload
-from truce.report import headline
+from truce.views.options import Options
 
 
 class UsageError(Exception):
@@ -42,8 +45,30 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--contract", metavar="FILE", type=Path)
         if name == "report":
             command.add_argument("--sla-hours", type=float, metavar="H")
+            _filter_options(command)
             command.add_argument("--format", choices=("json", "text"), default="text")
     return parser
+
+
+def _filter_options(command: argparse.ArgumentParser) -> None:
+    """The sidebar's filters, so a filtered report and a filtered page show the same numbers."""
+    command.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD")
+    command.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD")
+    for flag, dest in (("--source", "sources"), ("--owner", "owners"), ("--segment", "segments")):
+        command.add_argument(flag, dest=dest, action="append", default=[], help="repeatable")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    return Filters(
+        args.start, args.end, tuple(args.sources), tuple(args.owners), tuple(args.segments)
+    )
 
 
 def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
@@ -116,9 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join([*describe_mapping(dataset), *problems, report.as_text()]))
         return 1 if failed else 0
 
-    facts = build_facts(dataset.tables, contract)
-    sla = args.sla_hours if args.sla_hours is not None else contract.sla_hours
-    numbers = headline(facts, report, sla, contract.words("sales_sourced_sources"))
+    selection = filters_from(args).apply(build_facts(dataset.tables, contract))
+    numbers = headline(selection, contract, report, Options(sla_hours=args.sla_hours))
     if args.format == "json":
         print(json.dumps(numbers, indent=2, default=str))
     else:

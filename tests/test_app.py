@@ -186,3 +186,15 @@ def test_every_page_runs_on_the_sample(at: AppTest, path: str) -> None:
     page(at, path)
     assert at.title, f"{path} has no title"
     assert not [e for e in at.error], [e.value for e in at.error]
+
+
+def test_a_fractional_sla_works_on_every_page() -> None:
+    """?sla_hours=0.5: no widget refuses half an hour, and every page uses it. (An edited
+    contract's SLA reaching the pages is tested on the models, in test_views: AppTest drops
+    session state set by a page under st.navigation.)"""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["sla_hours"] = "0.5"
+    at.run()
+    assert metric(page(at, "pages/follow_up.py"), "Within 0.5 h").endswith("%")
+    for path in pages():
+        assert not page(at, path).error, path

@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import NOW, run_pipeline
 from tests.fixtures import FILES, LEADS, OPPORTUNITIES
-from truce.findings import Finding, Report
 from truce.canonical import to_canonical
+from truce.findings import Finding, Report
 from truce.mapping import auto_map
 from truce.metrics import win_rate
 from truce.pipeline import read_upload

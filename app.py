@@ -138,7 +138,7 @@ with st.sidebar:
     )
     facts = prepared.merged if merged else prepared.facts
     filters = sidebar_filters(facts.leads, facts.opportunities)
-    st.text(filters.caption())  # holds source, owner and segment names: never Markdown
+    st.caption(md(filters.caption()))  # holds source, owner and segment names: escaped
     in_force = session_contract()
     options = sla_setting(in_force)
     if st.session_state.get("highlight"):

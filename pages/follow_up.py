@@ -36,7 +36,7 @@ if not model.timed:
 chart = charts.follow_up.sla_bars(model.by_source, current.scale, sla, highlight=highlighted())
 show_chart(chart, model.by_source, "follow-up-by-source", "follow_up_source")
 for sentence in model.slower:
-    st.text(f"• {sentence}")
+    st.caption(md(sentence))
 if model.timed:
     chart = charts.follow_up.response_band_chart(model.bands)
     show_chart(chart, model.bands, "response-times", "bands_chart")

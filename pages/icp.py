@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from truce import charts
-from truce.metrics.icp import DIMENSIONS
 from truce.views import icp
 from ui.charts import show_chart
 from ui.text import md, needs
@@ -22,7 +21,7 @@ dimension = model.dimension
 st.radio(
     "Profile by",
     model.dimensions,
-    format_func=DIMENSIONS.get,
+    format_func=model.label_of,
     horizontal=True,
     key="icp_dimension",
 )

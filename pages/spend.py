@@ -7,7 +7,7 @@ import streamlit as st
 from truce import charts
 from truce.views import spend
 from ui.charts import show_chart
-from ui.text import needs
+from ui.text import md, needs
 from ui.view import view
 
 st.title("Spend and return")
@@ -16,7 +16,7 @@ model = current.build(spend)
 if model.missing:
     needs(model.missing)
 for note in model.notes:
-    st.text(note)  # the last one is contract text
+    st.caption(md(note))  # the last one is contract text
 table = model.by_source
 show_chart(charts.spend.return_bars(table, current.scale), table, "return-on-spend", "roi_chart")
 show_chart(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from html import escape
 
-from truce.metrics.scorecard import formatted
 from truce.views.scorecard import ScorecardModel
 
 # Published research, shown under the Scorecard (Markdown: our own text, no data in it).
@@ -33,10 +32,9 @@ STYLE = (
 def scorecard_html(model: ScorecardModel, filters_caption: str) -> str:
     """The Scorecard page's model as HTML: same period, same SLA, same revenue estimate."""
     start, end, before_start, before_end = model.period
-    previous = dict(zip(model.card["measure"], model.card["previous"], strict=True))
     rows = "".join(
         f"<tr><td>{escape(t.label)}</td><td class=n>{escape(t.value)}</td>"
-        f"<td class=n>{formatted(t.measure, previous[t.measure])}</td>"
+        f"<td class=n>{escape(t.previous)}</td>"
         f"<td>{escape(t.reading)}</td></tr>"
         for t in model.tiles
     )

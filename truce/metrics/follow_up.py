@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from truce.metrics.frames import aggregate
 from truce.metrics.rates import rate
 
 # Response-time bands shown in the distribution, upper bounds in hours.
@@ -38,7 +39,6 @@ def follow_up_summary(
 ) -> pl.DataFrame:
     """Per group: leads, followed up, SLA met (counts and rates), and with `speed` the median
     and 90th-percentile hours to first touch and touches per lead."""
-    keys = [by] if by else []
     grouped = leads.with_columns(follow_up_flags(sla_hours))
     aggregates = [
         pl.len().alias("leads"),
@@ -53,7 +53,7 @@ def follow_up_summary(
             hours.quantile(0.9, interpolation="linear").alias("p90_hours_to_first_touch"),
             pl.col("touches").mean().alias("touches_per_lead"),
         ]
-    summary = grouped.group_by(keys).agg(aggregates) if keys else grouped.select(aggregates)
+    summary = aggregate(grouped, by, aggregates)
     return summary.with_columns(
         rate("followed_up", "leads").alias("followed_up_rate"),
         rate("sla_met", "_dated").alias("sla_met_rate"),

@@ -28,6 +28,10 @@ class IcpModel:
     worst: dict | None = None
     grid: pl.DataFrame = field(default_factory=pl.DataFrame)  # sources x values
 
+    @staticmethod
+    def label_of(dimension: str) -> str:
+        return icp.DIMENSIONS[dimension]
+
 
 def build(selection: Selection, contract: Contract, options: Options) -> IcpModel:
     if not selection.can("leads", "outcome"):

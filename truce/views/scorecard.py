@@ -35,6 +35,7 @@ class Tile:
     measure: str
     label: str
     value: str
+    previous: str  # the previous period's value
     delta: str | None
     delta_color: str  # "normal", "inverse" or "off"
     reading: str  # the number, what it counts, how it moved, or why it is n/a
@@ -109,6 +110,7 @@ def _tile(row: dict, known: frozenset[str]) -> Tile:
         measure=measure,
         label=label,
         value=scorecard.formatted(measure, row["value"]),
+        previous=scorecard.formatted(measure, row["previous"]),
         delta=delta,
         delta_color="off" if better is None else ("normal" if better else "inverse"),
         reading=reading,

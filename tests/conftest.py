@@ -25,4 +25,4 @@ def run_pipeline(files: dict[str, bytes], contract, tables: dict | None = None, 
     assert all(f.error is None for f in loaded), [f.error for f in loaded]
     plan, _ = plan_tables([f.loaded for f in loaded], contract, tables, overrides)
     dataset = build_dataset(plan, contract, now=NOW)
-    return dataset, build_facts(dataset.tables, contract)
+    return dataset, build_facts(dataset.tables, contract, dataset.dimensions)

@@ -227,7 +227,8 @@ def test_touches_per_lead_and_first_touch(frames, truth):
     per_lead = acts.group_by("lead_id").len()
     assert per_lead["len"].min() >= 1 and per_lead["len"].max() <= 8
     assert 2.5 < acts.height / N < 3.5
-    assert 0.25 < frames["opportunities"].height / N < 0.35
+    # only touched leads can become SQL (a planted effect), so fewer leads reach a deal
+    assert 0.2 < frames["opportunities"].height / N < 0.3
     leads = unique_leads(frames["leads"])
     sql_ids = leads.filter(pl.col("sql_at").is_not_null())["lead_id"]
     # every SQL lead was touched, unless its first touch was due after the export date

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +17,12 @@ from truce.facts import build_facts
 from truce.filters import Filters
 from truce.findings import Report
 from truce.headline import headline
-from truce.mapping import parse_map_option
-from truce.pipeline import Dataset, build_dataset, plan_tables, read_upload
+from truce.lookups import Lookup
+from truce.mapping import parse_map_option, read_mapping_file
+from truce.metrics import dimensions
+from truce.outcomes import STAGE_CLASSES
+from truce.pipeline import Dataset, TableInput, build_dataset, plan_tables, read_upload
+from truce.sources import parse_alias_option
 from truce.views.options import Options
 
 
@@ -43,10 +48,19 @@ def _parser() -> argparse.ArgumentParser:
             help="use COLUMN for a canonical field, e.g. leads.lead_source='Original Source'",
         )
         command.add_argument("--contract", metavar="FILE", type=Path)
+        _add_value_options(command)
         if name == "report":
             command.add_argument("--sla-hours", type=float, metavar="H")
             _filter_options(command)
             command.add_argument("--format", choices=("json", "text"), default="text")
+            command.add_argument(
+                "--by",
+                action="append",
+                default=[],
+                metavar="COLUMN",
+                help="add by_dimension: win rates per value of COLUMN (any column, mapped, "
+                "unmapped or from a lookup)",
+            )
     return parser
 
 
@@ -71,13 +85,132 @@ def filters_from(args: argparse.Namespace) -> Filters:
     )
 
 
+# --- Options for what values mean, lookups and links (issue 8) ---
+
+
+def _add_value_options(command: argparse.ArgumentParser) -> None:
+    for cls in STAGE_CLASSES:
+        command.add_argument(
+            f"--{cls}",
+            action="append",
+            default=[],
+            metavar="VALUE",
+            help=f"a stage value that means {cls} (the lead status when no stage is mapped)",
+        )
+    command.add_argument(
+        "--mapping",
+        action="append",
+        default=[],
+        metavar="FILE",
+        type=Path,
+        help="apply a mapping saved from the Data page (columns, value classes, aliases)",
+    )
+    command.add_argument(
+        "--alias",
+        action="append",
+        default=[],
+        metavar="RAW=Canonical",
+        help="count the lead-source value RAW as the source Canonical",
+    )
+    command.add_argument(
+        "--lookup",
+        action="append",
+        default=[],
+        metavar="FILE",
+        type=Path,
+        help="a lookup table (accounts, users, teams) joined on a column name it shares",
+    )
+    command.add_argument(
+        "--lookup-on",
+        action="append",
+        default=[],
+        metavar="LOOKUP_COLUMN=COLUMN",
+        help="join the lookup given at the same position on this pair of columns",
+    )
+
+
+def _saved_mappings(args, contract) -> tuple[dict, dict]:
+    """--mapping files -> (overrides, values) per table."""
+    overrides: dict[str, dict[str, str | None]] = {}
+    values: dict[str, dict[str, dict[str, str]]] = {}
+    for path in args.mapping:
+        try:
+            text = path.read_text("utf-8")
+            for table, columns, classes in read_mapping_file(text, contract):
+                overrides.setdefault(table, {}).update(columns)
+                values.setdefault(table, {}).update(classes)
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+        except ValueError as exc:
+            raise UsageError(f"--mapping {path}: {exc}") from exc
+    for option in args.alias:
+        try:
+            raw, canonical = parse_alias_option(option)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+        for table in TABLE_NAMES:
+            values.setdefault(table, {}).setdefault("lead_source", {})[raw] = canonical
+    return overrides, values
+
+
+def _classify_options(args, plan: dict[str, TableInput]) -> dict[str, TableInput]:
+    """--won/--lost/--open: for the deals' stage, else for the leads' status."""
+    chosen = {value: cls for cls in STAGE_CLASSES for value in getattr(args, cls)}
+    if not chosen:
+        return plan
+    opps = plan.get("opportunities")
+    if opps is not None and "stage" in opps.mapping.columns:
+        table, field = "opportunities", "stage"
+    elif "leads" in plan and "status" in plan["leads"].mapping.columns:
+        table, field = "leads", "status"
+    else:
+        raise UsageError("--won/--lost/--open need a stage (or a lead status) column mapped")
+    mapping = plan[table].mapping
+    values = {**mapping.values, field: {**mapping.values.get(field, {}), **chosen}}
+    return {**plan, table: replace(plan[table], mapping=replace(mapping, values=values))}
+
+
+def _lookups(args) -> list[Lookup]:
+    if len(args.lookup_on) > len(args.lookup):
+        raise UsageError("--lookup-on needs a --lookup FILE at the same position")
+    lookups = []
+    for number, path in enumerate(args.lookup):
+        on = None
+        if number < len(args.lookup_on):
+            left, sep, right = args.lookup_on[number].partition("=")
+            if not sep or not left.strip() or not right.strip():
+                raise UsageError("--lookup-on should look like LOOKUP_COLUMN=COLUMN")
+            on = (left.strip(), right.strip())
+        try:
+            upload = read_upload(path.name, path.read_bytes())
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+        if upload.error:
+            raise UsageError(f"--lookup {path}: {upload.error}")
+        lookups.append(Lookup(upload.loaded, on))
+    return lookups
+
+
+def _by_dimension(facts, columns: list[str]) -> dict:
+    out = {}
+    for column in columns:
+        table = dimensions.by_dimension(facts, column)
+        if table is None:
+            raise UsageError(f"--by {column}: no loaded file or lookup has a column '{column}'")
+        out[column] = table.to_dicts()
+    return out
+
+
+# --- end of issue 8 options ---
+
+
 def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
     """Read, map and validate the files named on the command line."""
     try:
         contract = load_contract(args.contract.read_text("utf-8") if args.contract else None)
     except (OSError, ContractError) as exc:
         raise UsageError(f"cannot use contract {args.contract}: {exc}") from exc
-    overrides: dict[str, dict[str, str | None]] = {}
+    overrides, values = _saved_mappings(args, contract)
     for option in args.map:
         try:
             table, field, column = parse_map_option(option)
@@ -92,6 +225,9 @@ def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
         path = getattr(args, table)
         if path is None:
             continue
+        if path.name in pinned:  # one file for two tables: a deals export that is also the leads
+            pinned[path.name] = (*pinned[path.name], table)
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -101,19 +237,20 @@ def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
             problems.append(f"ERROR [{table}] {upload.error}")
             continue
         files.append(upload.loaded)
-        pinned[path.name] = table
+        pinned[path.name] = (table,)
     if not files and not problems:
         raise UsageError(
             "give at least one file: --leads, --opportunities, --activities or --spend"
         )
-    plan, notes = plan_tables(files, contract, pinned, overrides)
+    plan, notes = plan_tables(files, contract, pinned, overrides, values)
+    plan = _classify_options(args, plan)
     for table, columns in overrides.items():
         for field, column in columns.items():
             if table in plan and column not in plan[table].file.frame.columns:
                 raise UsageError(
                     f"--map {table}.{field}: {plan[table].file.name} has no column '{column}'"
                 )
-    return build_dataset(plan, contract), contract, problems + notes
+    return build_dataset(plan, contract, lookups=_lookups(args)), contract, problems + notes
 
 
 def describe_mapping(dataset: Dataset) -> list[str]:
@@ -138,11 +275,20 @@ def main(argv: list[str] | None = None) -> int:
     report: Report = dataset.report
     failed = bool(report.errors or problems)
     if args.command == "check":
-        print("\n".join([*describe_mapping(dataset), *problems, report.as_text()]))
+        lines = [*describe_mapping(dataset), *dataset.decisions, *problems, report.as_text()]
+        print("\n".join(lines))
         return 1 if failed else 0
 
-    selection = filters_from(args).apply(build_facts(dataset.tables, contract))
+    facts = build_facts(dataset.tables, contract, dataset.dimensions)
+    selection = filters_from(args).apply(facts)
     numbers = headline(selection, contract, report, Options(sla_hours=args.sla_hours))
+    if args.by:
+        chosen = replace(facts, leads=selection.leads, opportunities=selection.opportunities)
+        try:
+            numbers["by_dimension"] = _by_dimension(chosen, args.by)
+        except UsageError as exc:
+            print(f"truce: {exc}", file=sys.stderr)
+            return 2
     if args.format == "json":
         print(json.dumps(numbers, indent=2, default=str))
     else:
@@ -157,6 +303,11 @@ def _as_text(numbers: dict) -> str:
     for row in numbers["by_source"]:
         values = ", ".join(f"{k}={_fmt(v)}" for k, v in row.items() if k != "lead_source")
         lines.append(f"  {row['lead_source']}: {values}")
+    for column, rows in numbers.get("by_dimension", {}).items():
+        lines.append(f"By {column}:")
+        for row in rows:
+            values = ", ".join(f"{k}={_fmt(v)}" for k, v in row.items() if k != "value")
+            lines.append(f"  {_fmt(row['value'])}: {values}")
     return "\n".join(lines)
 
 

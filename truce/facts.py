@@ -12,12 +12,41 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from truce.canonical import ROW
 from truce.contract import Contract
+from truce.outcomes import CLASSES, classes_for, classify, outcome_told
 from truce.sources import UNKNOWN
 
 DATETIME = pl.Datetime("us")
 LEAD_ATTRIBUTES = ("owner", "segment", "company_size", "country", "campaign", "company", "email")
 HOURS = 3_600_000_000  # microseconds in an hour
+# Columns the facts compute: a dimension (a raw column as read) of the same name is renamed.
+FACT_COLUMNS = {
+    "won",
+    "revenue",
+    "touches",
+    "opportunities",
+    "opportunity_at",
+    "mql_reached",
+    "sql_reached",
+    "opportunity_reached",
+    "first_touch_at",
+    "hours_to_first_touch",
+    "disqualified",
+    "is_won",
+    "is_closed",
+    "closed_at",
+    "won_at",
+    "stage_class",
+    "status_class",
+    *LEAD_ATTRIBUTES,
+    "lead_id",
+    "lead_source",
+    "created_at",
+    "amount",
+    "owner",
+    "status",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +56,8 @@ class Facts:
     activities: pl.DataFrame  # lead_id, occurred_at, owner (touches after creation only)
     spend: pl.DataFrame
     available: frozenset[str] = field(default_factory=frozenset)  # what the data can tell
+    # Extra columns (unmapped columns, lookup columns) on the leads / opportunities facts.
+    dimensions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def can(self, *what: str) -> bool:
         return all(w in self.available for w in what)
@@ -40,23 +71,27 @@ def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
 def opportunity_outcomes(opps: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """Won / closed per opportunity from whatever the export carries.
 
-    An explicit won flag wins; else the stage name; else a won date alone means
+    An explicit won flag wins; else the stage's class; else a won date alone means
     won (a "won deals" export). Closed: explicit flag, else a won or lost stage.
+    When nothing says who won (no flag, no won date, no stage classed won or lost),
+    won is null, not false: the win rate is unknown, not 0%.
     """
-    stage = _column(opps, "stage", pl.String).str.to_lowercase().str.strip_chars()
-    won_stage = stage.is_in(sorted(contract.words("won_stages")))
-    lost_stage = stage.is_in(sorted(contract.words("lost_stages")))
+    opps = _with_classes(opps, contract)
+    told = outcome_told(opps, "stage")
+    stage_class = _column(opps, "stage_class", pl.String)
+    by_stage = pl.when(stage_class.is_not_null() | _column(opps, "stage", pl.String).is_not_null())
     won_at = _column(opps, "won_at", DATETIME)
-    is_won = pl.coalesce(
-        _column(opps, "is_won", pl.Boolean),
-        pl.when(stage.is_not_null()).then(won_stage),
-        won_at.is_not_null(),
-    )
-    is_closed = pl.coalesce(
-        _column(opps, "is_closed", pl.Boolean),
-        pl.when(stage.is_not_null()).then(won_stage | lost_stage),
-        is_won,
-    )
+    won_ways = [_column(opps, "is_won", pl.Boolean)]
+    closed_ways = [_column(opps, "is_closed", pl.Boolean)]
+    if told:  # an unclassified stage is an open deal once some stage says won or lost
+        won_ways.append(by_stage.then(stage_class.fill_null("open") == "won"))
+        closed_ways.append(by_stage.then(stage_class.is_in(["won", "lost"]).fill_null(False)))
+    if "won_at" in opps.columns:
+        won_ways.append(won_at.is_not_null())
+    if told:
+        won_ways.append(pl.lit(False))
+    is_won = pl.coalesce(won_ways)
+    is_closed = pl.coalesce([*closed_ways, is_won])
     return opps.with_columns(
         is_won.alias("is_won"),
         (is_closed | is_won).alias("is_closed"),
@@ -69,9 +104,31 @@ def opportunity_outcomes(opps: pl.DataFrame, contract: Contract) -> pl.DataFrame
     )
 
 
-def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
-    leads = tables.get("leads")
-    opps = tables.get("opportunities")
+def _with_classes(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """Stage / status classes from the contract, when the pipeline has not added them (with the
+    user's choices) already."""
+    for field_name, (column, _) in CLASSES.items():
+        if field_name in frame.columns and column not in frame.columns:
+            classes = classes_for(field_name, contract, None)
+            frame = frame.with_columns(classify(frame[field_name], field_name, classes))
+    return frame
+
+
+def build_facts(
+    tables: dict[str, pl.DataFrame],
+    contract: Contract,
+    dimensions: dict[str, pl.DataFrame] | None = None,
+) -> Facts:
+    """`dimensions` (Dataset.dimensions): extra columns per table, joined on the row number."""
+    dimensions = dimensions or {}
+    renamed = {
+        t: _dimension_columns(tables.get(t), dimensions.get(t)) for t in ("leads", "opportunities")
+    }
+    leads = _with_dimensions(tables.get("leads"), dimensions.get("leads"), renamed["leads"])
+    opps = _with_dimensions(
+        tables.get("opportunities"), dimensions.get("opportunities"), renamed["opportunities"]
+    )
+    extra = {t: tuple(names.values()) for t, names in renamed.items() if names}
     acts = tables.get("activities")
     spend = tables.get("spend", pl.DataFrame())
     available: set[str] = set()
@@ -81,9 +138,13 @@ def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
     opp_facts = pl.DataFrame()
     if opps is not None and opps.height:
         opp_facts = opportunity_outcomes(opps, contract)
-        available.update({"opportunities", "opportunity_outcome"})
+        available.add("opportunities")
+        if opp_facts["is_won"].is_not_null().any():
+            available.add("opportunity_outcome")
         if opp_facts["amount"].is_not_null().any():
             available.add("amount")
+        if (opp_facts["closed_at"] - opp_facts["created_at"]).is_not_null().any():
+            available.add("days_to_close")
 
     touches = pl.DataFrame(
         schema={"lead_id": pl.String, "occurred_at": DATETIME, "owner": pl.String}
@@ -94,14 +155,22 @@ def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
     if leads is None or not leads.height:
         if opp_facts.height:
             opp_facts = opp_facts.with_columns(pl.col("lead_source").fill_null(UNKNOWN))
-        return Facts(pl.DataFrame(), opp_facts, touches, spend, frozenset(available))
+        return Facts(pl.DataFrame(), opp_facts, touches, spend, frozenset(available), extra)
 
-    lead_facts = _lead_facts(leads, opp_facts, touches, contract)
+    leads = _with_classes(leads, contract)
+    linked = bool(opp_facts.height) and bool(
+        opp_facts["lead_id"].is_in(leads["lead_id"].implode()).any()
+    )
+    # The leads' outcome is known when they say it, or when deals with a known outcome link.
+    outcome = outcome_told(leads, "status") or (linked and "opportunity_outcome" in available)
+    lead_facts = _lead_facts(
+        leads, opp_facts if linked else pl.DataFrame(), touches, outcome, extra.get("leads", ())
+    )
     available.add("leads")
     if lead_facts["created_at"].is_not_null().any():
         available.add("created_at")
     available.update(stage for stage in ("mql", "sql") if _told(leads, stage))
-    if _told(leads, "won") or opp_facts.height:
+    if outcome:
         available.add("outcome")
     if lead_facts["revenue"].is_not_null().any():
         available.add("amount")
@@ -120,7 +189,24 @@ def build_facts(tables: dict[str, pl.DataFrame], contract: Contract) -> Facts:
             )
             .drop("_lead_source")
         )
-    return Facts(lead_facts, opp_facts, touches, spend, frozenset(available))
+    return Facts(lead_facts, opp_facts, touches, spend, frozenset(available), extra)
+
+
+def _dimension_columns(table: pl.DataFrame | None, dims: pl.DataFrame | None) -> dict[str, str]:
+    """Dimension column -> its name in the facts: a name the facts already use gets a suffix."""
+    if table is None or dims is None or ROW not in table.columns:
+        return {}
+    taken = set(table.columns) | FACT_COLUMNS
+    return {c: f"{c} (as read)" if c in taken else c for c in dims.columns if c != ROW}
+
+
+def _with_dimensions(
+    table: pl.DataFrame | None, dims: pl.DataFrame | None, columns: dict[str, str]
+) -> pl.DataFrame | None:
+    if table is None or dims is None or not columns:
+        return table
+    picked = dims.select(ROW, *(pl.col(c).alias(name) for c, name in columns.items()))
+    return table.join(picked, on=ROW, how="left", maintain_order="left")
 
 
 def _told(leads: pl.DataFrame, stage: str) -> bool:
@@ -128,18 +214,23 @@ def _told(leads: pl.DataFrame, stage: str) -> bool:
     columns = {
         "mql": ("mql_at", "status"),
         "sql": ("sql_at", "status"),
-        "won": ("is_won", "won_at"),
     }
     return any(c in leads.columns for c in columns[stage])
 
 
 def _lead_facts(
-    leads: pl.DataFrame, opps: pl.DataFrame, touches: pl.DataFrame, contract: Contract
+    leads: pl.DataFrame,
+    opps: pl.DataFrame,
+    touches: pl.DataFrame,
+    outcome: bool,
+    dimensions: tuple[str, ...],
 ) -> pl.DataFrame:
-    status = _column(leads, "status", pl.String).str.to_lowercase().str.strip_chars()
+    """`outcome`: whether anything tells who won; when nothing does, `won` is null, not false."""
+    status = _column(leads, "status_class", pl.String)
     base = leads.select(
         "lead_id",
         "lead_source",
+        *dimensions,
         _column(leads, "created_at", DATETIME),
         *(_column(leads, a, pl.String) for a in LEAD_ATTRIBUTES),
         _column(leads, "disqualified_reason", pl.String),
@@ -150,18 +241,19 @@ def _lead_facts(
         (
             _column(leads, "is_won", pl.Boolean).fill_null(False)
             | _column(leads, "won_at", DATETIME).is_not_null()
+            | (status == "won").fill_null(False)
         ).alias("_won_self"),
         _column(leads, "won_at", DATETIME).alias("_won_at_self"),
         _column(leads, "amount", pl.Float64).alias("_amount_self"),
-        status.is_in(sorted(contract.words("mql_statuses"))).alias("_mql_status"),
-        status.is_in(sorted(contract.words("sql_statuses"))).alias("_sql_status"),
+        status.is_in(["mql", "sql", "won"]).alias("_mql_status"),
+        status.is_in(["sql", "won"]).alias("_sql_status"),
         (
-            status.is_in(sorted(contract.words("disqualified_statuses"))).fill_null(False)
+            (status == "disqualified").fill_null(False)
             | _column(leads, "disqualified_reason", pl.String).is_not_null()
         ).alias("disqualified"),
     )
 
-    if opps.height:
+    if opps.height:  # only deals that link to a lead; the rest are counted on their own
         per_lead = (
             opps.filter(pl.col("lead_id").is_not_null())
             .group_by("lead_id")
@@ -196,7 +288,9 @@ def _lead_facts(
         .with_columns(
             pl.col("opportunities").fill_null(0),
             pl.col("touches").fill_null(0),
-            (pl.col("_won_self") | pl.col("_won_opp").fill_null(False)).alias("won"),
+            pl.when(outcome)
+            .then(pl.col("_won_self") | pl.col("_won_opp").fill_null(False))
+            .alias("won"),
         )
     )
     facts = facts.with_columns(

@@ -24,6 +24,8 @@ SOURCE_KEYS = (
     "lead_to_win_rate",
     "win_rate_ci_low",
     "win_rate_ci_high",
+    "opportunities",
+    "won_opportunities",
     "opportunity_win_rate",
     "followed_up_rate",
     "sla_met_rate",
@@ -106,8 +108,11 @@ def _overall(
             "sqls",
             "opportunities",
             "won",
+            "won_opportunities",
             "lead_to_win_rate",
             "opportunity_win_rate",
+            "average_won_deal",
+            "median_days_to_close",
             "followed_up_rate",
             "sla_met_rate",
             "median_hours_to_first_touch",
@@ -117,8 +122,9 @@ def _overall(
     if wins.deals:
         out["opportunities"] = wins.deals["opportunities"]
         out["opportunity_win_rate"] = wins.deals["opportunity_win_rate"]
-        out["won"] = wins.deals["won_opportunities"]
-        out["revenue"] = wins.deals["won_amount"] if selection.can("amount") else None
+        out["won"] = out["won_opportunities"] = wins.deals["won_opportunities"]
+        out["average_won_deal"] = wins.deals["average_won_deal"]
+        out["median_days_to_close"] = wins.deals["median_days_to_close"]
     if selection.can("leads"):
         outcome = selection.can("outcome")
         out.update(
@@ -127,7 +133,6 @@ def _overall(
             sqls=stages.counts.get("SQL"),
             won=wins.leads["won"] if outcome else None,
             lead_to_win_rate=wins.leads["lead_to_win_rate"] if outcome else None,
-            revenue=wins.leads["revenue"],
         )
         if not touches.missing:
             out.update(
@@ -135,6 +140,7 @@ def _overall(
                 sla_met_rate=touches.overall["sla_met_rate"],
                 median_hours_to_first_touch=touches.overall["median_hours_to_first_touch"],
             )
+    out["revenue"] = wins.revenue
     return _clean(out)
 
 
@@ -147,8 +153,9 @@ def _by_source(
     if not selection.can("leads"):
         if "lead_source" not in wins.deals_by:
             return []
-        table = wins.deals_by["lead_source"].rename({"won_opportunities": "won"})
-        table = table.with_columns(pl.col("won_amount").alias("revenue"))
+        table = wins.deals_by["lead_source"].with_columns(
+            pl.col("won_opportunities").alias("won"), pl.col("won_amount").alias("revenue")
+        )
     else:
         table = wins.by_source
         if not touches.missing:

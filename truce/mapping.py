@@ -1,15 +1,15 @@
 """Raw export columns -> canonical fields.
 
 Order of trust: the user's own override, then a known vendor preset, then the
-contract's synonyms. Each column feeds at most one field and each field takes at
-most one column, so the mapping shown to the user is always a clean one-to-one.
+contract's synonyms. Each field takes at most one column. A guess never gives one
+column to two fields; the user may (a deal ID that is also the lead's ID).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +35,9 @@ class Mapping:
     table: str
     columns: dict[str, str]  # canonical field -> column in the file
     preset: str | None = None  # vendor shape recognised, in words ("HubSpot leads")
+    # What raw values mean, per field: stage/status value -> class (truce.outcomes),
+    # lead_source value -> canonical source (an alias). Saved with the mapping.
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def normalise_name(name: str) -> str:
@@ -103,15 +106,16 @@ def auto_map(
     chosen: dict[str, str] = {}
     used: set[str] = set()
 
-    def take(field_name: str, column: str) -> None:
-        free = field_name not in chosen and field_name not in unmapped and column not in used
-        if field_name in fields and free:
+    def take(field_name: str, column: str, shared: bool = False) -> None:
+        free = field_name not in chosen and field_name not in unmapped
+        if field_name in fields and free and (shared or column not in used):
             chosen[field_name] = column
             used.add(column)
 
+    # The user's choices may share a column between fields; guesses never take a used one.
     for field_name, column in overrides.items():
         if column in columns:
-            take(field_name, column)
+            take(field_name, column, shared=True)
 
     preset_label = None
     found = detect_preset(columns)
@@ -161,3 +165,33 @@ def read_saved_mapping(text: str, contract: Contract) -> tuple[str, dict[str, st
     if unknown:
         raise ValueError(f"The saved mapping names fields {table} does not have: {unknown}.")
     return table, {str(f): str(c) for f, c in columns.items()}
+
+
+def read_mapping_file(
+    text: str, contract: Contract
+) -> list[tuple[str, dict[str, str], dict[str, dict[str, str]]]]:
+    """A saved mapping file (one table's mapping, or a list of them) -> per table its
+    columns and its `values` (value classes and source aliases; absent in older files)."""
+    try:
+        saved = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError("This is not a mapping saved by Truce (not JSON).") from exc
+    out = []
+    for item in saved if isinstance(saved, list) else [saved]:
+        table, columns = read_saved_mapping(json.dumps(item), contract)
+        values = item.get("values") or {}
+        if not isinstance(values, dict) or not all(
+            isinstance(v, dict) and all(isinstance(x, str) for x in (*v, *v.values()))
+            for v in values.values()
+        ):
+            raise ValueError("The saved mapping's 'values' must map a field to {value: meaning}.")
+        out.append((table, columns, {str(f): dict(v) for f, v in values.items()}))
+    return out
+
+
+def mapping_json(mapping: Mapping, file_name: str) -> str:
+    """The mapping as the Data page downloads it and `--mapping FILE` reads it back."""
+    saved = {"table": mapping.table, "file": file_name, "columns": mapping.columns}
+    if mapping.values:
+        saved["values"] = mapping.values
+    return json.dumps(saved, indent=2, ensure_ascii=False)

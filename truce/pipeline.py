@@ -15,7 +15,19 @@ from truce.canonical import to_canonical
 from truce.contract import TABLE_NAMES, Contract
 from truce.findings import Finding, Report
 from truce.io import LoadedFile, LoadError, read_table
+from truce.linking import Link, choose_link
+from truce.lookups import Lookup, dimensions
 from truce.mapping import Mapping, auto_map, guess_table
+from truce.outcomes import (
+    CLASSES,
+    VALUES_NAMED,
+    classes_for,
+    classify,
+    outcome_told,
+    unknown_outcome,
+    value_counts,
+)
+from truce.sources import with_aliases
 from truce.validation import link_to_leads, validate_table
 
 
@@ -34,6 +46,7 @@ class TableInput:
 
     file: LoadedFile
     mapping: Mapping
+    link: Link | None = None  # how lead_id was chosen, when there are leads to link to
 
 
 @dataclass
@@ -44,6 +57,9 @@ class Dataset:
     report: Report = field(default_factory=Report)
     mappings: dict[str, Mapping] = field(default_factory=dict)
     files: dict[str, LoadedFile] = field(default_factory=dict)  # table -> its file's outline
+    decisions: list[str] = field(default_factory=list)  # one line per choice made for the user
+    # table -> `_row` plus every unmapped column and every lookup column (strings, as read)
+    dimensions: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
 def read_upload(name: str, data: bytes) -> UploadedFile:
@@ -64,40 +80,68 @@ def outline(upload: UploadedFile) -> UploadedFile:
 def plan_tables(
     files: list[LoadedFile],
     contract: Contract,
-    tables: dict[str, str | None] | None = None,
+    tables: dict[str, str | tuple[str, ...] | list[str] | None] | None = None,
     overrides: dict[str, dict[str, str | None]] | None = None,
+    values: dict[str, dict[str, dict[str, str]]] | None = None,
 ) -> tuple[dict[str, TableInput], list[str]]:
     """Decide which file feeds which table and how its columns map.
 
-    `tables` pins a file (by name) to a table, or to None to leave it out;
-    otherwise the table is guessed. Returns the plan and plain-words notes about
-    files that were left out.
+    `tables` pins a file (by name) to a table, to several (a deals export that is
+    also the leads list), or to None to leave it out; otherwise the table is
+    guessed. `values` gives each table's value classes and aliases (Mapping.values).
+    Returns the plan and plain-words notes about files that were left out.
     """
     tables = tables or {}
     overrides = overrides or {}
     plan: dict[str, TableInput] = {}
     notes: list[str] = []
     for file in files:
-        table = tables.get(file.name, guess_table(file.frame.columns, contract, file.name))
-        if table is None:
+        chosen = tables.get(file.name, guess_table(file.frame.columns, contract, file.name))
+        if chosen is None:
             notes.append(
                 f"{file.name}: could not tell which table this is (no lead or opportunity ID "
                 "column found). Choose its table by hand."
             )
             continue
-        if table in plan:
-            notes.append(
-                f"{file.name}: {plan[table].file.name} already feeds {table}; this file was left "
-                "out. Choose another table for it, or upload one file per table."
-            )
+        for table in (chosen,) if isinstance(chosen, str) else chosen:
+            if table in plan:
+                notes.append(
+                    f"{file.name}: {plan[table].file.name} already feeds {table}; this file was "
+                    "left out. Choose another table for it, or upload one file per table."
+                )
+                continue
+            mapping = auto_map(file.frame.columns, table, contract, overrides.get(table))
+            mapping = replace(mapping, values=(values or {}).get(table, {}))
+            plan[table] = TableInput(file=file, mapping=mapping)
+    return _link(plan, contract, overrides), notes
+
+
+def _link(
+    plan: dict[str, TableInput], contract: Contract, overrides: dict[str, dict[str, str | None]]
+) -> dict[str, TableInput]:
+    """Choose each table's lead_id column by its values' match with the leads' IDs."""
+    leads = plan.get("leads")
+    column = leads.mapping.columns.get("lead_id") if leads else None
+    if column is None:
+        return plan
+    ids = leads.file.frame[column].drop_nulls().unique()
+    linked = dict(plan)
+    for table in ("opportunities", "activities"):
+        if table not in plan:
             continue
-        mapping = auto_map(file.frame.columns, table, contract, overrides.get(table))
-        plan[table] = TableInput(file=file, mapping=mapping)
-    return plan, notes
+        pinned = overrides.get(table, {}).get("lead_id") is not None
+        mapping, link = choose_link(
+            plan[table].file.frame, plan[table].mapping, ids, contract, pinned
+        )
+        linked[table] = replace(plan[table], mapping=mapping, link=link)
+    return linked
 
 
 def build_dataset(
-    plan: dict[str, TableInput], contract: Contract, now: datetime | None = None
+    plan: dict[str, TableInput],
+    contract: Contract,
+    now: datetime | None = None,
+    lookups: list[Lookup] | tuple[Lookup, ...] = (),
 ) -> Dataset:
     """Type, link and validate every planned table; count every row in and out."""
     now = now or datetime.now()
@@ -107,11 +151,20 @@ def build_dataset(
     )
     report = dataset.report
     typed: dict[str, pl.DataFrame] = {}
+    contracts: dict[str, Contract] = {}
     for table in TABLE_NAMES:
         if table not in plan:
             continue
-        frame, findings = to_canonical(plan[table].file.frame, plan[table].mapping, contract)
+        mapping = plan[table].mapping
+        contracts[table] = with_aliases(contract, mapping.values.get("lead_source"))
+        frame, findings = to_canonical(plan[table].file.frame, mapping, contracts[table])
+        frame = _classified(frame, mapping, contract)
         file = plan[table].file
+        link = plan[table].link
+        if link is not None:
+            dataset.decisions.append(link.says())
+            if link.column is None:
+                findings.append(_not_linked(table, file))
         if file.skipped_rows:
             findings.insert(0, _skipped(table, file))
         report.findings.extend(findings)
@@ -125,10 +178,14 @@ def build_dataset(
         if table not in typed:
             continue
         linked = link_to_leads({**dataset.tables, table: typed[table]})[table]
-        kept, findings = validate_table(table, linked, contract, now)
+        kept, findings = validate_table(table, linked, contracts[table], now)
         report.findings.extend(findings)
         report.rows_kept[table] = kept.height
         dataset.tables[table] = kept
+    report.findings.extend(_unknown_outcomes(dataset.tables, plan, contract))
+    dataset.decisions.extend(_counted_as_open(dataset.tables, plan, contract))
+    dataset.dimensions, joins = dimensions(plan, lookups)
+    dataset.decisions.extend(joins)
     if plan and not dataset.tables:
         report.findings.append(
             Finding(
@@ -139,6 +196,72 @@ def build_dataset(
             )
         )
     return dataset
+
+
+def _classified(frame: pl.DataFrame, mapping: Mapping, contract: Contract) -> pl.DataFrame:
+    """Add each stage / status value's class (the contract's, the user's choices on top)."""
+    for field_name in CLASSES:
+        if field_name in frame.columns:
+            classes = classes_for(field_name, contract, mapping.values.get(field_name))
+            frame = frame.with_columns(classify(frame[field_name], field_name, classes))
+    return frame
+
+
+def _unknown_outcomes(
+    tables: dict[str, pl.DataFrame], plan: dict[str, TableInput], contract: Contract
+) -> list[Finding]:
+    """A stage (or status) column whose values never say won or lost: the outcome is unknown.
+
+    For deals that is an error (the win rate cannot be computed). For leads it is a
+    warning, and only when linked deals do not tell the outcome either.
+    """
+    findings = []
+    opps = tables.get("opportunities")
+    opps_told = opps is not None and outcome_told(opps, "stage")
+    for table, field_name, level in (
+        ("opportunities", "stage", "error"),
+        ("leads", "status", "warning"),
+    ):
+        frame = tables.get(table)
+        if frame is None or field_name not in frame.columns or outcome_told(frame, field_name):
+            continue
+        linked = plan.get("opportunities") and plan["opportunities"].link
+        if table == "leads" and opps_told and linked and linked.column:
+            continue
+        classes = classes_for(field_name, contract, plan[table].mapping.values.get(field_name))
+        findings.append(
+            unknown_outcome(table, field_name, value_counts(frame, field_name, classes), level)
+        )
+    return findings
+
+
+def _counted_as_open(
+    tables: dict[str, pl.DataFrame], plan: dict[str, TableInput], contract: Contract
+) -> list[str]:
+    """Once some stage says won or lost, the values nobody classified are open deals: say which."""
+    opps = tables.get("opportunities")
+    if opps is None or "stage_class" not in opps.columns or not outcome_told(opps, "stage"):
+        return []
+    classes = classes_for("stage", contract, plan["opportunities"].mapping.values.get("stage"))
+    counts = value_counts(opps, "stage", classes).filter(pl.col("class").is_null())
+    if counts.is_empty():
+        return []
+    named = ", ".join(
+        f"'{v}' ({n:,})" for v, n in counts.head(VALUES_NAMED).select("value", "count").rows()
+    )
+    return [f"opportunities.stage: values not marked won or lost are counted as open: {named}"]
+
+
+def _not_linked(table: str, file: LoadedFile) -> Finding:
+    """Said once, instead of one orphan warning per deal."""
+    return Finding(
+        table=table,
+        check="not_linked",
+        level="warning",
+        field="lead_id",
+        message=f"These deals cannot be linked to leads: no column of {file.name} holds the "
+        "leads' IDs. Deal numbers are shown on their own.",
+    )
 
 
 def _skipped(table: str, file: LoadedFile) -> Finding:

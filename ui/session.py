@@ -60,7 +60,7 @@ class Prepared:
 
 
 def prepare(dataset: Dataset, contract: Contract) -> Prepared:
-    facts = build_facts(dataset.tables, contract)
+    facts = build_facts(dataset.tables, contract, dataset.dimensions)
     if not facts.can("leads"):
         return Prepared(dataset, facts, pl.DataFrame())
     window = int(contract.definitions.get("duplicate_company_window_days", 30))

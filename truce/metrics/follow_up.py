@@ -17,7 +17,6 @@ BANDS = (
     ("over 7 days", None),
 )
 NEVER = "never touched"
-BAND_LABELS = (*(label for label, _ in BANDS), NEVER)  # fastest first, as charts order them
 UNTOUCHED_COLUMNS = ("lead_id", "lead_source", "owner", "created_at", "company", "email", "segment")
 
 
@@ -32,6 +31,24 @@ def follow_up_flags(sla_hours: float) -> list[pl.Expr]:
         .then(pl.col("hours_to_first_touch").fill_null(float("inf")) <= sla_hours)
         .alias("sla_met"),
     ]
+
+
+WITHIN_SLA, AFTER_SLA = "within SLA", "after SLA"
+FOLLOW_UP_CLASSES = (WITHIN_SLA, AFTER_SLA, NEVER)
+
+
+def follow_up_class(sla_hours: float) -> pl.Expr:
+    """Within the SLA, after it, or never touched (the SLA comparison of `follow_up_flags`);
+    null when the lead was touched but has no creation date: its class is unknown."""
+    hours = pl.col("hours_to_first_touch")
+    return (
+        pl.when(pl.col("first_touch_at").is_null())
+        .then(pl.lit(NEVER))
+        .when(hours <= sla_hours)
+        .then(pl.lit(WITHIN_SLA))
+        .when(hours > sla_hours)
+        .then(pl.lit(AFTER_SLA))
+    )
 
 
 def follow_up_summary(
@@ -60,24 +77,38 @@ def follow_up_summary(
     ).drop("_dated")
 
 
-def response_bands(leads: pl.DataFrame, by: str = "lead_source") -> pl.DataFrame:
-    """How many leads were first touched in each response-time band, never touched included."""
+BAND_LABELS = (*(label for label, _ in BANDS), NEVER)
+
+
+def response_band() -> pl.Expr:
+    """The lead's response-time band; null when touched but without a creation date."""
     band = pl.when(pl.col("first_touch_at").is_null()).then(pl.lit(NEVER))
     for label, upper in BANDS:
         band = band.when(
-            pl.lit(True) if upper is None else pl.col("hours_to_first_touch") < upper
+            pl.col("hours_to_first_touch").is_not_null()
+            if upper is None
+            else pl.col("hours_to_first_touch") < upper
         ).then(pl.lit(label))
+    return band
+
+
+def band_order() -> pl.Expr:
+    """Position of the `band` column in BAND_LABELS, for sorting fastest first."""
+    return (
+        pl.col("band").replace_strict({b: i for i, b in enumerate(BAND_LABELS)}).alias("band_order")
+    )
+
+
+def response_bands(leads: pl.DataFrame, by: str = "lead_source") -> pl.DataFrame:
+    """How many leads were first touched in each response-time band, never touched included."""
     counted = (
         leads.filter(pl.col("created_at").is_not_null() | pl.col("first_touch_at").is_null())
-        .with_columns(band.alias("band"))
+        .with_columns(response_band().alias("band"))
         .group_by(by, "band")
         .agg(pl.len().alias("leads"))
     )
     return counted.with_columns(
-        (pl.col("leads") / pl.col("leads").sum().over(by)).alias("share"),
-        pl.col("band")
-        .replace_strict({b: i for i, b in enumerate(BAND_LABELS)})
-        .alias("band_order"),
+        (pl.col("leads") / pl.col("leads").sum().over(by)).alias("share"), band_order()
     ).sort(by, "band_order")
 
 

@@ -9,6 +9,7 @@ import polars as pl
 
 from truce.metrics import follow_up, win_rate
 from truce.metrics.rates import rate, wilson_interval
+from truce.metrics.verdict import marketing_sourced
 
 # What the scorecard's measures need from the data (see Facts.available).
 KNOWN = frozenset({"follow_up", "outcome"})
@@ -53,7 +54,7 @@ def headline_rates(
     `known` is what the data can tell (Facts.available): a measure it cannot support stays
     None (n/a), never 0 — leads with no touch data at all did not all miss the SLA.
     """
-    marketing = ~pl.col("lead_source").str.to_lowercase().is_in(sorted(sales_sources))
+    marketing = marketing_sourced(sales_sources)
     out: dict[str, float | None] = dict.fromkeys(
         (
             "lead_to_win_rate",

@@ -12,12 +12,17 @@ from truce.metrics.frames import aggregate, days_between
 from truce.metrics.rates import rate, wilson_interval
 
 
+def known_sum(column: str) -> pl.Expr:
+    """The count of true values, or null when no row says (an unknown outcome is not 0)."""
+    return pl.when(pl.col(column).count() > 0).then(pl.col(column).sum())
+
+
 def lead_outcomes(leads: pl.DataFrame, by: str | None = "lead_source") -> pl.DataFrame:
     """Per group: leads, won, lead-to-win rate with its 95% Wilson interval, revenue."""
     days_to_win = days_between("created_at", "won_at")
     aggregates = [
         pl.len().alias("leads"),
-        pl.col("won").sum().alias("won"),
+        known_sum("won").alias("won"),
         pl.col("revenue").sum().alias("revenue"),
         pl.col("revenue").count().alias("_priced"),
         days_to_win.filter(pl.col("won") & (days_to_win >= 0)).median().alias("median_days_to_win"),
@@ -43,9 +48,15 @@ def opportunity_outcomes(opps: pl.DataFrame, by: str | None = "lead_source") -> 
     won_amount = pl.col("amount").filter(pl.col("is_won"))
     aggregates = [
         pl.len().alias("opportunities"),
-        pl.col("is_closed").sum().alias("closed"),
-        pl.col("is_won").sum().alias("won_opportunities"),
-        won_amount.sum().alias("won_amount"),
+        known_sum("is_closed").alias("closed"),
+        known_sum("is_won").alias("won_opportunities"),
+        pl.when(pl.col("is_won").count() > 0)
+        .then((pl.col("is_closed") & ~pl.col("is_won")).sum())
+        .alias("lost_opportunities"),
+        # 0 when no deal of the group was won; null when no deal has an amount or an outcome.
+        pl.when((pl.col("amount").count() > 0) & (pl.col("is_won").count() > 0))
+        .then(won_amount.sum())
+        .alias("won_amount"),
         won_amount.mean().alias("average_won_deal"),
         days.filter(pl.col("is_won") & (days >= 0)).median().alias("median_days_to_close"),
     ]
@@ -57,19 +68,54 @@ def opportunity_outcomes(opps: pl.DataFrame, by: str | None = "lead_source") -> 
 
 
 def by_source(leads: pl.DataFrame, opps: pl.DataFrame) -> pl.DataFrame:
-    """Lead outcomes joined with opportunity outcomes per source, largest source first."""
+    """Lead outcomes and opportunity outcomes per source, largest source first.
+
+    Every source of either table has a row: deals count under their own source whether
+    or not they link to a lead. With deals, revenue is their won amounts (see `revenue`).
+    """
     table = lead_outcomes(leads)
     if opps.height:
-        table = table.join(
-            opportunity_outcomes(opps).select(
-                "lead_source",
-                "opportunities",
-                "closed",
-                "won_opportunities",
-                "opportunity_win_rate",
-                "median_days_to_close",
-            ),
-            on="lead_source",
-            how="left",
+        deals = opportunity_outcomes(opps).select(
+            "lead_source",
+            "opportunities",
+            "closed",
+            "won_opportunities",
+            "opportunity_win_rate",
+            "median_days_to_close",
+            pl.col("won_amount").alias("_deal_revenue"),
+        )
+        # A source with leads and no deal has 0 deals; 0 won and 0 revenue when deals say who won.
+        known = bool(opps["is_won"].is_not_null().any())
+        no_deals = pl.col("opportunities").is_null()
+        zero_when_known = ("closed", "won_opportunities") if known else ()
+        table = (
+            table.join(deals, on="lead_source", how="full", coalesce=True)
+            .with_columns(
+                pl.col("leads").fill_null(0),
+                pl.col("opportunities").fill_null(0),
+                *(pl.when(no_deals).then(0).otherwise(pl.col(c)).alias(c) for c in zero_when_known),
+                pl.when(no_deals & pl.lit(known))
+                .then(0.0)
+                .otherwise(pl.col("_deal_revenue"))
+                .alias("revenue")
+                if _priced(opps)
+                else pl.col("revenue"),
+            )
+            .with_columns(rate("revenue", "leads").alias("revenue_per_lead"))
+            .drop("_deal_revenue")
         )
     return table.sort("leads", "lead_source", descending=[True, False])
+
+
+def revenue(leads: pl.DataFrame, opps: pl.DataFrame) -> float | None:
+    """Revenue: won deals' amounts when the deals carry amounts (linked to a lead or not),
+    else the won leads' own amounts; None when neither says."""
+    if _priced(opps):
+        return opportunity_outcomes(opps, by=None)["won_amount"].item()
+    if leads.height:
+        return lead_outcomes(leads, by=None)["revenue"].item()
+    return None
+
+
+def _priced(opps: pl.DataFrame) -> bool:
+    return bool(opps.height) and bool(opps["amount"].is_not_null().any())

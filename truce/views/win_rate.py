@@ -25,6 +25,7 @@ class WinRateModel:
     by_source: pl.DataFrame = field(default_factory=pl.DataFrame)  # lead and deal outcomes
     priced: bool = False  # amounts known: revenue charts can be drawn
     deals_by: dict[str, pl.DataFrame] = field(default_factory=dict)  # lead_source / owner
+    revenue: float | None = None  # won deals' amounts, else won leads' own; None: unknown
 
 
 def build(selection: Selection, contract: Contract, options: Options) -> WinRateModel:
@@ -49,5 +50,6 @@ def build(selection: Selection, contract: Contract, options: Options) -> WinRate
         deals=deals,
         by_source=by_source,
         priced=selection.can("amount"),
+        revenue=(win_rate.revenue(selection.leads, opps) if selection.can("amount") else None),
         deals_by=deals_by,
     )

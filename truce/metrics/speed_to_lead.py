@@ -1,0 +1,79 @@
+"""Speed to lead: how the win rate (and MQL -> SQL) moves with the time to first touch.
+
+The raw overall curve mixes sources: a source that is both fast and good would make speed
+look better than it is. The standardised curve holds the source mix fixed at the overall
+one (direct standardisation), so what is left is the effect of speed within sources.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from truce.metrics.follow_up import band_order, response_band
+from truce.metrics.rates import rate, wilson_interval
+
+ALL = "All sources"
+
+
+def _banded(leads: pl.DataFrame) -> pl.DataFrame:
+    """Leads with their response band; touched leads without a creation date have none."""
+    return leads.with_columns(response_band().alias("band")).filter(pl.col("band").is_not_null())
+
+
+def by_band(leads: pl.DataFrame, mql_to_sql: bool = False) -> pl.DataFrame:
+    """Per source (and "All sources") and response band: leads, won, lead-to-win rate with
+    its Wilson interval; with `mql_to_sql` also MQLs, SQLs among them and that rate."""
+    aggregates = [pl.len().alias("leads"), pl.col("won").sum().alias("won")]
+    if mql_to_sql:
+        aggregates += [
+            pl.col("mql_reached").sum().alias("mqls"),
+            (pl.col("mql_reached") & pl.col("sql_reached")).sum().alias("mqls_to_sql"),
+        ]
+    banded = _banded(leads)
+    table = pl.concat(
+        [
+            banded.group_by("lead_source", "band").agg(aggregates),
+            banded.group_by("band")
+            .agg(aggregates)
+            .select(pl.lit(ALL).alias("lead_source"), pl.all()),
+        ]
+    ).with_columns(rate("won", "leads").alias("lead_to_win_rate"), *wilson_interval("won", "leads"))
+    if mql_to_sql:
+        table = table.with_columns(
+            rate("mqls_to_sql", "mqls").alias("mql_to_sql_rate"),
+            *wilson_interval("mqls_to_sql", "mqls", "mql_to_sql_rate"),
+        )
+    return table.with_columns(band_order()).sort(
+        pl.col("lead_source") != ALL, "lead_source", "band_order"
+    )
+
+
+def standardised(leads: pl.DataFrame) -> pl.DataFrame:
+    """Per band: the raw overall win rate and the rate standardised to the overall source mix,
+    Σ_source weight(source) × rate(band, source), weight = the source's share of all leads.
+
+    A source with no lead in a band has no rate there: that band's sum runs over the sources
+    present, with their weights rescaled to add up to 1, and `mix_covered` says which share
+    of the overall mix they stand for (1.0 = every source present; lower = read with care).
+    """
+    banded = _banded(leads)
+    weights = banded.group_by("lead_source").agg((pl.len() / banded.height).alias("weight"))
+    cells = (
+        banded.group_by("lead_source", "band")
+        .agg(pl.len().alias("leads"), pl.col("won").sum().alias("won"))
+        .join(weights, on="lead_source")
+        .with_columns((pl.col("won") / pl.col("leads")).alias("cell_rate"))
+    )
+    return (
+        cells.group_by("band")
+        .agg(
+            pl.col("leads").sum().alias("leads"),
+            pl.col("won").sum().alias("won"),
+            ((pl.col("weight") * pl.col("cell_rate")).sum() / pl.col("weight").sum()).alias(
+                "standardised_rate"
+            ),
+            pl.col("weight").sum().alias("mix_covered"),
+        )
+        .with_columns(rate("won", "leads").alias("raw_rate"), band_order())
+        .sort("band_order")
+    )

@@ -43,16 +43,6 @@ def to_pandas(frame: pl.DataFrame):
     return frame.to_pandas()
 
 
-def tips(*specs: tuple[str, str, str | None]) -> list[alt.Tooltip]:
-    """Tooltips from (field, title, format) triples: a format makes the field a number."""
-    return [
-        alt.Tooltip(
-            f"{name}:{'Q' if fmt else 'N'}", title=title, **({"format": fmt} if fmt else {})
-        )
-        for name, title, fmt in specs
-    ]
-
-
 def rows_height(rows: int) -> int:
     """Tall enough for one readable band (and one legend entry) per row, plus the title and
     axis, which Streamlit fits inside the same height."""

@@ -9,19 +9,22 @@ import argparse
 import json
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from truce.contract import TABLE_NAMES, ContractError, load_contract
 from truce.facts import build_facts
+from truce.filters import Filters
 from truce.findings import Report
+from truce.headline import headline
 from truce.lookups import Lookup
 from truce.mapping import parse_map_option, read_mapping_file
 from truce.metrics import dimensions
 from truce.outcomes import STAGE_CLASSES
 from truce.pipeline import Dataset, TableInput, build_dataset, plan_tables, read_upload
-from truce.report import headline
 from truce.sources import parse_alias_option
 from truce.terminal import printable
+from truce.views.options import Options
 
 
 class UsageError(Exception):
@@ -49,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         _add_value_options(command)
         if name == "report":
             command.add_argument("--sla-hours", type=float, metavar="H")
+            _filter_options(command)
             command.add_argument("--format", choices=("json", "text"), default="text")
             command.add_argument(
                 "--by",
@@ -59,6 +63,27 @@ def _parser() -> argparse.ArgumentParser:
                 "unmapped or from a lookup)",
             )
     return parser
+
+
+def _filter_options(command: argparse.ArgumentParser) -> None:
+    """The sidebar's filters, so a filtered report and a filtered page show the same numbers."""
+    command.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD")
+    command.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD")
+    for flag, dest in (("--source", "sources"), ("--owner", "owners"), ("--segment", "segments")):
+        command.add_argument(flag, dest=dest, action="append", default=[], help="repeatable")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    return Filters(
+        args.start, args.end, tuple(args.sources), tuple(args.owners), tuple(args.segments)
+    )
 
 
 # --- Options for what values mean, lookups and links (issue 8) ---
@@ -262,17 +287,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if failed else 0
 
     facts = build_facts(dataset.tables, contract, dataset.dimensions)
-    sla = args.sla_hours if args.sla_hours is not None else contract.sla_hours
-    numbers = headline(
-        facts,
-        report,
-        sla,
-        contract.words("sales_sourced_sources"),
-        period_days=contract.scorecard_period_days,
-    )
+    selection = filters_from(args).apply(facts)
+    numbers = headline(selection, contract, report, Options(sla_hours=args.sla_hours))
     if args.by:
+        chosen = replace(facts, leads=selection.leads, opportunities=selection.opportunities)
         try:
-            numbers["by_dimension"] = _by_dimension(facts, args.by)
+            numbers["by_dimension"] = _by_dimension(chosen, args.by)
         except UsageError as exc:
             _say([f"truce: {exc}"], sys.stderr)
             return 2

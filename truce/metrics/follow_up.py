@@ -7,6 +7,7 @@ from itertools import pairwise
 
 import polars as pl
 
+from truce.metrics.frames import aggregate
 from truce.metrics.rates import rate
 
 NEVER = "never touched"
@@ -49,7 +50,6 @@ def follow_up_summary(
 ) -> pl.DataFrame:
     """Per group: leads, followed up, SLA met (counts and rates), and with `speed` the median
     and 90th-percentile hours to first touch and touches per lead."""
-    keys = [by] if by else []
     grouped = leads.with_columns(follow_up_flags(sla_hours))
     aggregates = [
         pl.len().alias("leads"),
@@ -64,7 +64,7 @@ def follow_up_summary(
             hours.quantile(0.9, interpolation="linear").alias("p90_hours_to_first_touch"),
             pl.col("touches").mean().alias("touches_per_lead"),
         ]
-    summary = grouped.group_by(keys).agg(aggregates) if keys else grouped.select(aggregates)
+    summary = aggregate(grouped, by, aggregates)
     return summary.with_columns(
         rate("followed_up", "leads").alias("followed_up_rate"),
         rate("sla_met", "_dated").alias("sla_met_rate"),

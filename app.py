@@ -7,9 +7,13 @@ import logging
 import polars as pl
 import streamlit as st
 
-from pages.common import MINE, SAMPLE, View, contract, current_data
 from truce.charts import source_scale
+from truce.contract import Contract
 from truce.filters import Filters
+from truce.views.options import Options
+from ui.session import MINE, SAMPLE, current_data, session_contract
+from ui.text import md
+from ui.view import View
 
 # Timings of reading and validating uploads go to the server's log (never names or contents).
 log = logging.getLogger("truce")
@@ -82,6 +86,27 @@ def sidebar_filters(leads: pl.DataFrame, opportunities: pl.DataFrame) -> Filters
     return Filters(start, end, tuple(sources), tuple(owners), tuple(segments))
 
 
+def sla_setting(contract: Contract) -> Options:
+    """The one follow-up SLA every page uses: the contract's, unless overridden here (and in
+    the URL, so a shared link opens with the same promise)."""
+    override = st.number_input(
+        "Follow-up SLA (hours)",
+        min_value=0.0,
+        max_value=24.0 * 30,
+        value=None,
+        step=0.5,
+        key="sla_hours",
+        bind="query-params",
+        placeholder=f"{contract.sla_hours:g} (the contract's)",
+        help="Empty: the contract's SLA. Type another number to see what a different promise "
+        "would mean on every page.",
+    )
+    options = Options(sla_hours=override)
+    source = "the contract's" if override is None else "changed here, not the contract's"
+    st.caption(f"SLA in use: {options.sla(contract):g} h ({source}).")
+    return options
+
+
 with st.sidebar:
     st.radio(
         "Data",
@@ -113,10 +138,12 @@ with st.sidebar:
     )
     facts = prepared.merged if merged else prepared.facts
     filters = sidebar_filters(facts.leads, facts.opportunities)
-    st.caption(filters.caption())
+    st.caption(md(filters.caption()))  # holds source, owner and segment names: escaped
+    in_force = session_contract()
+    options = sla_setting(in_force)
     if st.session_state.get("highlight"):
         st.button(
-            f"Clear highlight ({st.session_state['highlight']})",
+            f"Clear highlight ({md(st.session_state['highlight'])})",
             on_click=st.session_state.pop,
             args=("highlight",),
             key="clear_highlight",
@@ -125,12 +152,10 @@ with st.sidebar:
 all_sources = _options(facts.leads if facts.leads.width else facts.opportunities, "lead_source")
 st.session_state["view"] = View(
     dataset=prepared.dataset,
-    facts=facts,
     duplicates=prepared.duplicates,
-    contract=contract(),
-    filters=filters,
-    leads=filters.leads(facts.leads),
-    opportunities=filters.opportunities(facts.opportunities, facts.leads),
+    contract=in_force,
+    selection=filters.apply(facts),
+    options=options,
     scale=source_scale(all_sources),
     is_sample=is_sample,
 )

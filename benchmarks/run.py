@@ -18,12 +18,13 @@ For each size:
      ``build_dataset`` (typing + linking + Great Expectations), with its parts timed by
      thin wrappers (typing, GX suites, ``to_pandas``); facts: ``truce.facts.build_facts``;
      full load = read + map + validate + facts, and its ratio to the floor;
-   - each page's metrics: the same calls pages/funnel.py, pages/follow_up.py and
-     pages/win_rate.py make (charts excluded, timed apart), median of ``--repeat`` runs;
+   - each page's numbers: the same ``truce.views`` ``build()`` that pages/funnel.py,
+     pages/follow_up.py and pages/win_rate.py call (charts excluded, timed apart), median
+     of ``--repeat`` runs;
    - the follow-up page's download (``safe_csv`` of every untouched lead, built on every
      rerun of that page) and app.py's per-rerun sidebar work, timed apart;
-   - a filter change: ``Filters`` with one source and a date range applied to leads and
-     opportunities, then the funnel page's metrics again;
+   - a filter change: ``Filters.apply`` with one source and a date range, then the funnel
+     page's model again;
    - charts: every ``truce.charts`` call the pages make, with ``to_dict()`` and the
      ``safe_csv`` of its table as ``show_chart`` does; the rows of each chart's frame are
      recorded (the target is under 5,000 rows at 1M leads);
@@ -216,113 +217,65 @@ def _install_parts() -> Parts:
     return parts
 
 
-def _chart_calls_funnel(facts, leads, scale):
-    """pages/funnel.py: the metric calls; returns the chart calls it would make."""
+def _funnel_calls(funnel, scale) -> list[tuple]:
+    """The charts pages/funnel.py draws from its model."""
     from truce import charts
-    from truce.metrics import funnel
 
-    stages = funnel.stages_available(facts)
-    order = "any"
-    by_source = funnel.funnel(leads, stages, order, by="lead_source")
-    overall = funnel.funnel(leads, stages, order)
-    dict(overall.select("stage", "count").rows())
-    calls = [("funnel_chart", charts.funnel_chart, by_source, (scale, None, "conversion_from_top"))]
-    leaks = funnel.biggest_leak(by_source)
-    list(leaks.iter_rows(named=True))
-    if facts.can("created_at"):
-        cohorts = funnel.cohort_funnel(leads, stages, order)
-        calls.append(("cohort_chart", charts.cohort_chart, cohorts, (stages[-1],)))
-        velocity = funnel.stage_velocity(leads, stages)
-        if velocity.height:
-            calls.append(("velocity_chart", charts.velocity_chart, velocity, (scale, None)))
+    calls = [("funnel_chart", charts.funnel.funnel_chart, funnel.by_source, (scale,))]
+    if funnel.cohort_stage:
+        calls.append(
+            ("cohort_chart", charts.funnel.cohort_chart, funnel.cohorts, (funnel.cohort_stage,))
+        )
+        if funnel.velocity.height:
+            calls.append(
+                ("velocity_chart", charts.funnel.velocity_chart, funnel.velocity, (scale,))
+            )
     return calls
 
 
-FOLLOW_UP_TOOLTIPS = (
-    ("leads", "Leads", ","),
-    ("followed_up", "Followed up", ","),
-    ("followed_up_rate", "Followed up (%)", ".1%"),
-    ("sla_met", "Within SLA", ","),
-    ("sla_met_rate", "Within SLA (%)", ".1%"),
-    ("median_hours_to_first_touch", "Median hours to first touch", ".1f"),
-)
-
-
-def _chart_calls_follow_up(facts, leads, scale, sla):
-    """pages/follow_up.py: the metric calls; returns (chart calls, untouched leads)."""
+def _chart_calls(models: dict, scale) -> list[tuple]:
+    """The charts the funnel, follow-up and win-rate pages draw from their models."""
     from truce import charts
-    from truce.metrics import follow_up
 
-    overall = follow_up.follow_up_summary(leads, sla, by=None).row(0, named=True)
-    median = overall["median_hours_to_first_touch"]
-    by_source = follow_up.follow_up_summary(leads, sla).sort("followed_up_rate")
-    kwargs = {"extra_tooltips": FOLLOW_UP_TOOLTIPS}
-    calls = [
-        (
-            "follow_up_source",
-            charts.rate_bars,
-            by_source,
-            (scale, "sla_met_rate", "title", "axis"),
-            {"highlight": None, **kwargs},
+    follow_up, wins = models["follow_up"], models["win_rate"]
+    calls = _funnel_calls(models["funnel"], scale)
+    sla = follow_up.sla_hours
+    calls.append(("follow_up_source", charts.follow_up.sla_bars, follow_up.by_source, (scale, sla)))
+    if follow_up.timed:
+        calls.append(
+            (
+                "bands_chart",
+                charts.follow_up.response_band_chart,
+                follow_up.bands,
+                (follow_up.band_labels,),
+            )
         )
-    ]
-    follow_up.slower_sources(by_source, median)
-    if facts.can("created_at"):
-        bands = follow_up.response_bands(leads)
-        labels = [label for label, _ in follow_up.BANDS] + [follow_up.NEVER]
-        calls.append(("bands_chart", charts.response_band_chart, bands, (labels,)))
-        trend = follow_up.weekly_trend(leads, sla)
-        calls.append(("trend_chart", charts.trend_chart, trend, (sla,)))
-    if "owner" in leads.columns and leads["owner"].is_not_null().any():
-        by_owner = follow_up.follow_up_summary(leads, sla, by="owner")
+        calls.append(("trend_chart", charts.follow_up.trend_chart, follow_up.trend, (sla,)))
+    if follow_up.by_owner is not None:
         calls.append(
             (
                 "follow_up_owner",
-                charts.rate_bars,
-                by_owner,
-                (scale, "sla_met_rate", "title", "axis"),
-                {"group": "owner", **kwargs},
+                charts.follow_up.sla_bars,
+                follow_up.by_owner,
+                (scale, sla, "owner"),
             )
         )
-    untouched = follow_up.untouched_leads(leads)
-    return calls, untouched
-
-
-def _chart_calls_win_rate(facts, leads, opps, scale):
-    """pages/win_rate.py: the metric calls; returns the chart calls it would make."""
-    from truce import charts
-    from truce.metrics import win_rate
-
-    calls = []
-    if facts.can("leads"):
-        win_rate.lead_outcomes(leads, by=None).row(0, named=True)
-        if facts.can("opportunities"):
-            win_rate.opportunity_outcomes(opps, by=None).row(0, named=True)
-        table = win_rate.by_source(leads, opps)
-        calls.append(("win_rate_chart", charts.win_rate_interval_chart, table, (scale, None)))
-        if facts.can("amount"):
-            calls.append(("quality_chart", charts.quantity_quality_chart, table, (scale, None)))
-            calls.append(("revenue_chart", charts.revenue_chart, table, (scale, None)))
-    if facts.can("opportunities"):
-        for group in ("lead_source", "owner"):
-            if opps[group].is_null().all():
-                continue
-            deals = win_rate.opportunity_outcomes(opps, by=group).drop_nulls(group)
+    if wins.leads is not None:
+        calls.append(("win_rate_chart", charts.win_rate.interval_chart, wins.by_source, (scale,)))
+        if wins.priced:
             calls.append(
-                (
-                    f"opp_{group}",
-                    charts.rate_bars,
-                    deals,
-                    (scale, "opportunity_win_rate", "title", "axis"),
-                    {"group": group, "highlight": None},
-                )
+                ("quality_chart", charts.win_rate.quantity_quality_chart, wins.by_source, (scale,))
             )
+            calls.append(("revenue_chart", charts.win_rate.revenue_chart, wins.by_source, (scale,)))
+    for group, deals in wins.deals_by.items():
+        calls.append((f"opp_{group}", charts.win_rate.deal_bars, deals, (scale, group, group)))
     return calls
 
 
-def _sidebar(facts):
-    """app.py's work on every rerun before the page: filter options and the view."""
+def _sidebar(facts, contract):
+    """app.py's work on every rerun before the page: filter options, the SLA, the selection."""
     from truce.filters import Filters
+    from truce.views.options import Options
 
     frame = facts.leads
 
@@ -332,8 +285,7 @@ def _sidebar(facts):
     frame["created_at"].min(), frame["created_at"].max()
     for column in ("lead_source", "owner", "segment", "segment", "lead_source"):
         options(column)
-    filters = Filters()
-    return filters.leads(facts.leads), filters.opportunities(facts.opportunities, facts.leads)
+    return Filters().apply(facts), Options(sla_hours=contract.sla_hours)
 
 
 def _draw(calls) -> dict[str, int]:
@@ -341,8 +293,8 @@ def _draw(calls) -> dict[str, int]:
     from truce.export import safe_csv
 
     rows = {}
-    for key, fn, frame, args, *rest in calls:
-        chart = fn(frame, *args, **(rest[0] if rest else {}))
+    for key, fn, frame, args in calls:
+        chart = fn(frame, *args)
         chart.to_dict()
         safe_csv(frame)
         rows[key] = frame.height
@@ -353,6 +305,7 @@ def measure(data_dir: Path, repeat: int, profile: bool) -> dict:
     """Everything timed for one size, in this (fresh) process."""
     import polars as pl
 
+    from truce import views
     from truce.charts import source_scale
     from truce.contract import load_contract
     from truce.export import safe_csv
@@ -383,30 +336,25 @@ def measure(data_dir: Path, repeat: int, profile: bool) -> dict:
 
     sources = sorted(facts.leads["lead_source"].drop_nulls().unique().to_list())
     scale = source_scale(sources)
-    sla = contract.sla_hours
-    leads, opps = rec.phase("app_rerun", lambda: _sidebar(facts), repeat)
-    calls = {}
-    calls["funnel"] = rec.phase(
-        "funnel_page", lambda: _chart_calls_funnel(facts, leads, scale), repeat
-    )
-    calls["follow_up"], untouched = rec.phase(
-        "follow_up_page", lambda: _chart_calls_follow_up(facts, leads, scale, sla), repeat
-    )
+    selection, options = rec.phase("app_rerun", lambda: _sidebar(facts, contract), repeat)
+    models = {}
+    for page in ("funnel", "follow_up", "win_rate"):
+        build = views.PAGES[page].build
+        models[page] = rec.phase(
+            f"{page}_page", lambda build=build: build(selection, contract, options), repeat
+        )
+    untouched = models["follow_up"].untouched
     rec.phase("follow_up_download", lambda: (untouched.head(1000), safe_csv(untouched)), repeat)
-    calls["win_rate"] = rec.phase(
-        "win_rate_page", lambda: _chart_calls_win_rate(facts, leads, opps, scale), repeat
-    )
     chosen = Filters(FILTER_START, FILTER_END, (FILTER_SOURCE,))
 
     def filter_change():
-        kept = chosen.leads(facts.leads)
-        chosen.opportunities(facts.opportunities, facts.leads)
-        return _chart_calls_funnel(facts, kept, scale), kept.height
+        kept = chosen.apply(facts)
+        return views.funnel.build(kept, contract, options), kept.leads.height
 
-    filtered_calls, filtered_leads = rec.phase("filter_change", filter_change, repeat)
-    all_calls = [c for page in calls.values() for c in page]
+    filtered_funnel, filtered_leads = rec.phase("filter_change", filter_change, repeat)
+    all_calls = _chart_calls(models, scale)
     chart_rows = rec.phase("charts", lambda: _draw(all_calls), repeat)
-    filtered_chart_rows = _draw(filtered_calls)
+    filtered_chart_rows = _draw(_funnel_calls(filtered_funnel, scale))
 
     return {
         "rows": rows,

@@ -7,9 +7,11 @@ import json
 import polars as pl
 import streamlit as st
 
-from pages.common import MINE, uploads, view
-from truce.contract import TABLE_NAMES, ContractError, load_contract
+from truce.contract import TABLE_NAMES
 from truce.mapping import read_saved_mapping
+from ui.session import MINE, uploads, use_contract
+from ui.text import md
+from ui.view import view
 
 NOT_MAPPED = "(not mapped)"
 LEAVE_OUT = "(leave this file out)"
@@ -17,7 +19,7 @@ LEAVE_OUT = "(leave this file out)"
 st.title("Your data, checked against the contract")
 current = view()
 dataset = current.dataset
-terms = current.contract
+contract = current.contract
 
 with st.expander("The data contract in use", icon=":material/handshake:"):
     st.caption(
@@ -28,15 +30,12 @@ with st.expander("The data contract in use", icon=":material/handshake:"):
     own = st.file_uploader("Your contract (YAML)", type=["yaml", "yml"], key="contract_upload")
     if own is not None:
         text = own.getvalue().decode("utf-8", errors="replace")
-        try:
-            load_contract(text)
-        except ContractError as exc:
-            st.error(f"That contract cannot be used: {exc}")
-        else:
-            if st.session_state.get("contract_text") != text:
-                st.session_state["contract_text"] = text
-                st.rerun()
+        if st.session_state.get("contract_text") == text:
             st.success("Your contract is in use.")
+        elif problem := use_contract(text):  # refused: the contract in force stays
+            st.error(f"That contract cannot be used, the one in force stays: {md(problem)}")
+        else:
+            st.rerun()
     st.download_button("Download the contract in use", current.contract.text, "contract.yaml")
 
 if current.is_sample:
@@ -55,39 +54,41 @@ overrides: dict = st.session_state.setdefault("overrides", {})
 feeding = {file.name: table for table, file in dataset.files.items()}
 for file in files:
     if file.error:
-        st.error(f"{file.name}: {file.error}", icon=":material/error:")
+        st.error(f"{md(file.name)}: {md(file.error)}", icon=":material/error:")
         continue
     options = [*TABLE_NAMES, LEAVE_OUT]
     shown = feeding.get(file.name, LEAVE_OUT)
     picked = st.selectbox(
-        f"{file.name} holds", options, index=options.index(shown), key=f"table_{file.name}"
+        f"{md(file.name)} holds", options, index=options.index(shown), key=f"table_{file.name}"
     )
-    st.caption(" ".join(file.loaded.notes))
+    st.text(" ".join(file.loaded.notes))
     if picked != shown:
         choices[file.name] = None if picked == LEAVE_OUT else picked
         st.rerun()
 for note in st.session_state.get("notes", []):
-    st.warning(note)
+    st.warning(md(note))
 if files:
     saved = st.file_uploader(
         "Reuse a mapping you downloaded before (JSON)", type=["json"], key="saved_mapping"
     )
     if saved is not None:
         try:
-            table, columns = read_saved_mapping(saved.getvalue().decode("utf-8", "replace"), terms)
+            table, columns = read_saved_mapping(
+                saved.getvalue().decode("utf-8", "replace"), contract
+            )
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             if overrides.get(table) != columns:
                 overrides[table] = columns
                 for key in [k for k in st.session_state if str(k).startswith(f"map_{table}_")]:
                     del st.session_state[key]  # the dropdowns re-read the new mapping
                 st.rerun()
-            st.success(f"The saved mapping for {table} is in use.")
+            st.success(f"The saved mapping for {md(table)} is in use.")
 
 for table, mapping in dataset.mappings.items():
     file = dataset.files[table]
-    st.subheader(f"{table.capitalize()} — from {file.name}")
+    st.subheader(f"{table.capitalize()} — from {md(file.name)}")
     if mapping.preset:
         st.caption(f"Recognised as a {mapping.preset} export: columns mapped with no clicks.")
     report = dataset.report
@@ -100,7 +101,7 @@ for table, mapping in dataset.mappings.items():
     )
 
     for finding in (f for f in report.findings if f.table == table):
-        (st.error if finding.level == "error" else st.warning)(finding.message)
+        (st.error if finding.level == "error" else st.warning)(md(finding.message))
         if finding.examples:
             with st.expander(f"Example rows ({len(finding.examples)} of {finding.rows:,})"):
                 st.dataframe(
@@ -112,7 +113,7 @@ for table, mapping in dataset.mappings.items():
     fields = current.contract.tables[table].fields
     unused = [c for c in file.frame.columns if c not in mapping.columns.values()]
     if unused and not current.is_sample:
-        st.caption(
+        st.text(
             f"Columns of {file.name} not used: {', '.join(unused[:12])}"
             f"{'…' if len(unused) > 12 else ''}. Map one below if it holds a contract field."
         )
@@ -132,7 +133,7 @@ for table, mapping in dataset.mappings.items():
             for name, spec in fields.items():
                 now = mapping.columns.get(name, NOT_MAPPED)
                 chosen = st.selectbox(
-                    f"{name}{' (required)' if spec.required else ''}",
+                    f"{md(name)}{' (required)' if spec.required else ''}",
                     columns,
                     index=columns.index(now),
                     key=f"map_{table}_{name}",

@@ -5,25 +5,32 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pages.common import view
-from truce.contract import ContractError, load_contract
+from ui.session import use_contract
+from ui.text import md
+from ui.view import view
 
 st.title("Definitions: the contract both teams sign off")
 current = view()
-terms = current.contract
+contract = current.contract
 
 st.markdown(
-    f"**Follow-up SLA: {terms.sla_hours:g} hours.** Every number in Truce follows these "
+    f"**Follow-up SLA: {contract.sla_hours:g} hours** in the contract"
+    + (
+        ""
+        if current.options.sla_hours is None
+        else f" (the sidebar overrides it: {current.options.sla(contract):g} h)"
+    )
+    + ". Every number in Truce follows these "
     "definitions. Change them below to see what a different definition would mean, then "
     "download the file so both teams can sign off the same one."
 )
 st.subheader("Terms")
 st.dataframe(
-    pl.DataFrame({"term": list(terms.terms), "meaning": list(terms.terms.values())}),
+    pl.DataFrame({"term": list(contract.terms), "meaning": list(contract.terms.values())}),
     hide_index=True,
 )
 st.subheader("Stages and statuses")
-lists = {k: v for k, v in terms.definitions.items() if isinstance(v, list)}
+lists = {k: v for k, v in contract.definitions.items() if isinstance(v, list)}
 st.dataframe(
     pl.DataFrame(
         {
@@ -37,15 +44,15 @@ st.subheader("Lead sources and their aliases")
 st.dataframe(
     pl.DataFrame(
         {
-            "source": list(terms.sources),
-            "also written as": [", ".join(a) for a in terms.sources.values()],
+            "source": list(contract.sources),
+            "also written as": [", ".join(a) for a in contract.sources.values()],
         }
     ),
     hide_index=True,
 )
 st.subheader("Tables and fields")
-for table in terms.tables.values():
-    with st.expander(f"{table.name} — {table.description}"):
+for table in contract.tables.values():
+    with st.expander(f"{md(table.name)} — {md(table.description)}"):
         st.dataframe(
             pl.DataFrame(
                 {
@@ -61,10 +68,10 @@ st.subheader("Row checks")
 st.dataframe(
     pl.DataFrame(
         {
-            "check": list(terms.checks),
-            "rows with": [c.says for c in terms.checks.values()],
+            "check": list(contract.checks),
+            "rows with": [c.says for c in contract.checks.values()],
             "left out of the analysis": [
-                "yes" if c.exclude else "no" for c in terms.checks.values()
+                "yes" if c.exclude else "no" for c in contract.checks.values()
             ],
         }
     ),
@@ -72,15 +79,13 @@ st.dataframe(
 )
 
 st.subheader("Edit the contract (what-if)")
-edited = st.text_area("contract.yaml", terms.text, height=320, key="contract_editor")
+edited = st.text_area("contract.yaml", contract.text, height=320, key="contract_editor")
 apply, download = st.columns(2)
 if apply.button("Use these definitions", key="contract_apply"):
-    try:
-        load_contract(edited)
-    except ContractError as exc:
-        st.error(f"Not applied: {exc}")
+    problem = use_contract(edited)
+    if problem:  # refused: the contract in force stays in force
+        st.error(f"Not applied, the contract in force is unchanged: {md(problem)}")
     else:
-        st.session_state["contract_text"] = edited
         st.rerun()
 download.download_button(
     "Download the contract file", edited, "contract.yaml", mime="text/yaml", key="contract_file"

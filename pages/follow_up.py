@@ -4,37 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import highlighted, needs, percent, show_chart, view
 from truce import charts
 from truce.export import safe_csv
-from truce.metrics import follow_up
+from truce.views import follow_up
+from ui.charts import highlighted, show_chart
+from ui.text import md, needs, percent
+from ui.view import view
 
 st.title("Does sales follow up?")
 current = view()
-if not current.facts.can("leads"):
-    needs("Follow-up is measured on leads: upload a leads file.")
-if not current.facts.can("follow_up"):
-    needs(
-        "Upload activities (calls, emails, meetings with a lead_id and a date) or map "
-        "first_touch_at on the leads file to see follow-up."
-    )
-
-sla = st.number_input(
-    "Follow-up SLA (hours)",
-    min_value=1.0,
-    max_value=24.0 * 30,
-    value=current.contract.sla_hours,
-    step=1.0,
-    key="sla_hours",
-    bind="query-params",
-    help="The contract's SLA; change it here to see what a different promise would mean.",
-)
+model = current.build(follow_up)
+if model.missing:
+    needs(model.missing)
+sla, overall = model.sla_hours, model.overall
 st.caption(
-    f"**Followed up**: {current.contract.terms.get('followed_up')} "
-    f"**SLA met**: first touch within {sla:g} h of creation."
+    f"**Followed up**: {md(current.contract.terms.get('followed_up', ''))} "
+    f"**SLA met**: first touch within {sla:g} h of creation (set in the sidebar)."
 )
-leads = current.leads
-overall = follow_up.follow_up_summary(leads, sla, by=None).row(0, named=True)
 a, b, c, d = st.columns(4)
 a.metric("Leads", f"{overall['leads']:,}")
 b.metric("Followed up", percent(overall["followed_up_rate"]), help="Leads with any sales touch")
@@ -43,63 +29,24 @@ median = overall["median_hours_to_first_touch"]
 d.metric(
     "Median wait", "n/a" if median is None else f"{median:.1f} h", help="Creation to first touch"
 )
-if not current.facts.can("created_at"):
+if not model.timed:
     st.info(
         "Map created_at to measure how fast leads are touched; until then only 'followed up' shows."
     )
+chart = charts.follow_up.sla_bars(model.by_source, current.scale, sla, highlight=highlighted())
+show_chart(chart, model.by_source, "follow-up-by-source", "follow_up_source")
+for sentence in model.slower:
+    st.caption(md(sentence))
+if model.timed:
+    chart = charts.follow_up.response_band_chart(model.bands, model.band_labels)
+    show_chart(chart, model.bands, "response-times", "bands_chart")
+    chart = charts.follow_up.trend_chart(model.trend, sla)
+    show_chart(chart, model.trend, "follow-up-by-week", "trend_chart")
+if model.by_owner is not None:
+    chart = charts.follow_up.sla_bars(model.by_owner, current.scale, sla, group="owner")
+    show_chart(chart, model.by_owner, "follow-up-by-owner", "follow_up_owner")
 
-highlight = highlighted()
-by_source = follow_up.follow_up_summary(leads, sla).sort("followed_up_rate")
-tooltips = (
-    ("leads", "Leads", ","),
-    ("followed_up", "Followed up", ","),
-    ("followed_up_rate", "Followed up (%)", ".1%"),
-    ("sla_met", f"Within {sla:g} h", ","),
-    ("sla_met_rate", f"Within {sla:g} h (%)", ".1%"),
-    ("median_hours_to_first_touch", "Median hours to first touch", ".1f"),
-)
-show_chart(
-    charts.rate_bars(
-        by_source,
-        current.scale,
-        "sla_met_rate",
-        f"Which sources' leads get a first touch within {sla:g} h?",
-        f"Leads touched within {sla:g} h (%)",
-        highlight=highlight,
-        extra_tooltips=tooltips,
-    ),
-    by_source,
-    "follow-up-by-source",
-    "follow_up_source",
-)
-for sentence in follow_up.slower_sources(by_source, median):
-    st.markdown(f"- {sentence}")
-
-if current.facts.can("created_at"):
-    bands = follow_up.response_bands(leads)
-    labels = [label for label, _ in follow_up.BANDS] + [follow_up.NEVER]
-    show_chart(charts.response_band_chart(bands, labels), bands, "response-times", "bands_chart")
-    trend = follow_up.weekly_trend(leads, sla)
-    show_chart(charts.trend_chart(trend, sla), trend, "follow-up-by-week", "trend_chart")
-
-if "owner" in leads.columns and leads["owner"].is_not_null().any():
-    by_owner = follow_up.follow_up_summary(leads, sla, by="owner")
-    show_chart(
-        charts.rate_bars(
-            by_owner,
-            current.scale,
-            "sla_met_rate",
-            f"Which owners touch their leads within {sla:g} h?",
-            f"Leads touched within {sla:g} h (%)",
-            group="owner",
-            extra_tooltips=tooltips,
-        ),
-        by_owner,
-        "follow-up-by-owner",
-        "follow_up_owner",
-    )
-
-untouched = follow_up.untouched_leads(leads)
+untouched = model.untouched
 st.subheader(f"Leads never touched: {untouched.height:,}")
 st.caption("Every lead in the current filters with no sales touch at all.")
 st.dataframe(untouched.head(1000), hide_index=True)

@@ -5,31 +5,27 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from pages.common import highlighted, needs, show_chart, view
 from truce import charts
-from truce.metrics import funnel
+from truce.views import funnel
+from ui.charts import highlighted, show_chart
+from ui.text import needs
+from ui.view import view
 
 st.title("Funnel: how far do each source's leads get?")
 current = view()
-if not current.facts.can("leads"):
-    needs("The funnel needs a leads file: upload one with at least lead_id and lead_source.")
-
-stages = funnel.stages_available(current.facts)
-missing = [s for s, _, needs_, _ in funnel.STAGES if s not in stages]
-if missing:
-    st.caption(
-        f"Not shown: {', '.join(missing)} — no file says which leads reached "
-        f"{'it' if len(missing) == 1 else 'them'} (map mql_at / sql_at / status, or upload "
-        "opportunities)."
-    )
-strict = st.toggle(
+strict = st.session_state.get("strict", False)
+model = current.build(funnel, strict=strict, cohort_stage=st.session_state.get("cohort_stage"))
+if model.missing:
+    needs(model.missing)
+if model.not_shown:
+    st.caption(model.not_shown)
+st.toggle(
     "Strict order",
     key="strict",
     help="Off: a lead that skipped a stage still counts in it (an outbound lead that never was "
     "an MQL but became an opportunity counts as MQL). On: a lead counts only while it passed "
     "every stage in order.",
 )
-order = "strict" if strict else "any"
 rate = st.radio(
     "Show",
     ("conversion_from_top", "conversion_from_previous"),
@@ -41,24 +37,16 @@ rate = st.radio(
     key="funnel_rate",
 )
 highlight = highlighted()
-by_source = funnel.funnel(current.leads, stages, order, by="lead_source")
-overall = funnel.funnel(current.leads, stages, order)
-top = dict(overall.select("stage", "count").rows())
-cols = st.columns(len(stages))
-for col, stage in zip(cols, stages, strict=True):
-    col.metric(stage, f"{top.get(stage, 0):,}", help=current.contract.terms.get(stage.lower()))
-
-show_chart(
-    charts.funnel_chart(by_source, current.scale, highlight, rate),
-    by_source,
-    "funnel",
-    "funnel_chart",
-)
-leaks = funnel.biggest_leak(by_source)
-if leaks.height:
+cols = st.columns(len(model.stages))
+for col, stage in zip(cols, model.stages, strict=True):
+    help_text = current.contract.terms.get(stage.lower())
+    col.metric(stage, f"{model.counts.get(stage, 0):,}", help=help_text)
+chart = charts.funnel.funnel_chart(model.by_source, current.scale, highlight, rate)
+show_chart(chart, model.by_source, "funnel", "funnel_chart")
+if model.leaks.height:
     with st.expander("Where each source loses the most leads", expanded=True):
         st.dataframe(
-            leaks.with_columns(pl.col("conversion_from_previous") * 100),
+            model.leaks.with_columns(pl.col("conversion_from_previous") * 100),
             hide_index=True,
             column_config={
                 "lead_source": "Source",
@@ -68,30 +56,21 @@ if leaks.height:
                 ),
             },
         )
-
-if current.facts.can("created_at") and len(stages) > 1:
-    cohorts = funnel.cohort_funnel(current.leads, stages, order)
-    last = (
-        st.segmented_control(
-            "Cohort chart: leads reaching",
-            stages[1:],
-            default=stages[-1],
-            key="cohort_stage",
-            help="The share of each month's new leads that reached this stage by the export date.",
-        )
-        or stages[-1]
-    )
-    show_chart(charts.cohort_chart(cohorts, last), cohorts, "funnel-by-cohort", "cohort_chart")
-    velocity = funnel.stage_velocity(current.leads, stages)
-    if velocity.height:
-        show_chart(
-            charts.velocity_chart(velocity, current.scale, highlight),
-            velocity,
-            "stage-velocity",
-            "velocity_chart",
-        )
-else:
+if model.cohort_stage is None:
     st.info(
         "Map created_at, and a stage or outcome field, to see the funnel by monthly cohort "
         "and the days between stages."
     )
+    st.stop()
+st.segmented_control(
+    "Cohort chart: leads reaching",
+    model.stages[1:],
+    default=model.cohort_stage,
+    key="cohort_stage",
+    help="The share of each month's new leads that reached this stage by the export date.",
+)
+chart = charts.funnel.cohort_chart(model.cohorts, model.cohort_stage)
+show_chart(chart, model.cohorts, "funnel-by-cohort", "cohort_chart")
+if model.velocity.height:
+    chart = charts.funnel.velocity_chart(model.velocity, current.scale, highlight)
+    show_chart(chart, model.velocity, "stage-velocity", "velocity_chart")

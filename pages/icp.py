@@ -4,39 +4,39 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import needs, show_chart, view
 from truce import charts
-from truce.metrics import icp
+from truce.views import icp
+from ui.charts import show_chart
+from ui.text import md, needs
+from ui.view import view
 
 st.title("Ideal customer profile")
 current = view()
-if not current.facts.can("leads", "outcome"):
-    needs("The profile needs leads with an outcome (opportunities, a won flag or a won date).")
-dimensions = icp.dimensions_present(current.leads)
-if not dimensions:
-    needs("Map segment (industry), company_size or country on the leads file to see the profile.")
+# The radio's last choice (session state) picks the dimension the model is built for.
+model = current.build(icp, dimension=st.session_state.get("icp_dimension"))
+if model.missing:
+    needs(model.missing)
 
-dimension = st.radio(
+dimension = model.dimension
+st.radio(
     "Profile by",
-    dimensions,
-    format_func=icp.DIMENSIONS.get,
+    model.dimensions,
+    format_func=model.label_of,
     horizontal=True,
     key="icp_dimension",
 )
-label = icp.DIMENSIONS[dimension]
-table = icp.by_dimension(current.leads, dimension)
-best, worst = table.row(0, named=True), table.row(-1, named=True)
+label, best, worst = model.label, model.best, model.worst
 st.markdown(
-    f"Leads in **{best[dimension]}** become customers at {best['lead_to_win_rate']:.1%}; "
-    f"leads in **{worst[dimension]}** at {worst['lead_to_win_rate']:.1%}."
+    f"Leads in **{md(best[dimension])}** become customers at {best['lead_to_win_rate']:.1%}; "
+    f"leads in **{md(worst[dimension])}** at {worst['lead_to_win_rate']:.1%}."
 )
-show_chart(charts.interval_bars(table, dimension, label), table, f"icp-{dimension}", "icp_rates")
-show_chart(
-    charts.effort_vs_wins(table, dimension, label), table, f"effort-{dimension}", "icp_effort"
-)
+chart = charts.icp.interval_bars(model.table, dimension, label)
+show_chart(chart, model.table, f"icp-{dimension}", "icp_rates")
+chart = charts.icp.effort_vs_wins(model.table, dimension, label)
+show_chart(chart, model.table, f"effort-{dimension}", "icp_effort")
 st.caption(
     "Where a bar of sales touches is much longer than its bar of wins, sales spends effort on "
     "leads that rarely close."
 )
-grid = icp.source_heatmap(current.leads, dimension)
-show_chart(charts.heatmap(grid, dimension, label), grid, f"sources-by-{dimension}", "icp_heatmap")
+chart = charts.icp.heatmap(model.grid, dimension, label)
+show_chart(chart, model.grid, f"sources-by-{dimension}", "icp_heatmap")

@@ -99,9 +99,17 @@ def test_follow_up_on_sample(at: AppTest, demo) -> None:
     untouched = len(untouched_ids(demo["leads"], demo["activities"]))
     labels = [b.label for b in at.get("download_button")]
     assert f"Download all {untouched:,} untouched leads (CSV)" in labels
-    at.number_input(key="sla_hours").set_value(4.0).run()
-    assert not at.exception
-    assert metric(at, "Within 4 h").endswith("%")
+    assert metric(at, "Within 24 h").endswith("%")  # the contract's SLA
+
+
+def test_sla_is_one_setting_in_the_url(demo) -> None:
+    """?sla_hours=4 (the sidebar's SLA, in a shared link) is the SLA of every page."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["sla_hours"] = "4"
+    at.run()
+    assert metric(page(at, "pages/follow_up.py"), "Within 4 h").endswith("%")
+    page(at, "pages/scorecard.py")
+    assert any("within 4 h of creation" in c.value for c in at.caption), at.caption
 
 
 def test_win_rate_on_sample(at: AppTest, demo) -> None:
@@ -178,3 +186,15 @@ def test_every_page_runs_on_the_sample(at: AppTest, path: str) -> None:
     page(at, path)
     assert at.title, f"{path} has no title"
     assert not [e for e in at.error], [e.value for e in at.error]
+
+
+def test_a_fractional_sla_works_on_every_page() -> None:
+    """?sla_hours=0.5: no widget refuses half an hour, and every page uses it. (An edited
+    contract's SLA reaching the pages is tested on the models, in test_views: AppTest drops
+    session state set by a page under st.navigation.)"""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["sla_hours"] = "0.5"
+    at.run()
+    assert metric(page(at, "pages/follow_up.py"), "Within 0.5 h").endswith("%")
+    for path in pages():
+        assert not page(at, path).error, path

@@ -12,9 +12,14 @@ import sample_data.generate as gen
 from tests.conftest import run_pipeline
 from truce.briefing import scorecard_html
 from truce.duplicates import duplicate_groups, merge
+from truce.facts import Facts
+from truce.filters import Filters
 from truce.metrics import feedback, icp, scorecard, spend
+from truce.views import scorecard as views_scorecard
+from truce.views.options import Options
 
 T0 = datetime(2026, 6, 1, 9, 0)
+FACTS_KNOWN = frozenset({"leads", "created_at", "follow_up", "outcome", "amount"})
 
 
 def leads() -> pl.DataFrame:
@@ -70,13 +75,13 @@ def test_revenue_left_on_the_table_by_hand():
 
 def test_periods_default_to_the_last_90_days():
     frame = pl.DataFrame({"created_at": [datetime(2026, 9, 30, 8)]})
-    assert scorecard.periods(frame, None, None) == (
+    assert scorecard.periods(frame, None, None, 90) == (
         date(2026, 7, 3),
         date(2026, 9, 30),
         date(2026, 4, 4),
         date(2026, 7, 2),
     )
-    assert scorecard.periods(frame, date(2026, 3, 1), date(2026, 3, 10)) == (
+    assert scorecard.periods(frame, date(2026, 3, 1), date(2026, 3, 10), 90) == (
         date(2026, 3, 1),
         date(2026, 3, 10),
         date(2026, 2, 19),
@@ -96,7 +101,7 @@ def test_scorecard_compares_with_the_previous_period():
         }
     )
     card, _ = scorecard.scorecard(
-        leads(), opps, 24, {"outbound"}, date(2026, 6, 1), date(2026, 6, 7)
+        leads(), opps, 24, {"outbound"}, date(2026, 6, 1), date(2026, 6, 7), period_days=90
     )
     values = dict(card.select("measure", "value").rows())
     assert values["lead_to_win_rate"] == pytest.approx(2 / 7)
@@ -216,14 +221,26 @@ def test_duplicates_by_email_and_company_window():
     assert l1["hours_to_first_touch"] == 27.0  # L1 created a day before L2's touch at +3 h
 
 
-def test_briefing_escapes_data():
-    per_source = scorecard.revenue_left_on_table(
-        leads().with_columns(pl.lit("<script>alert(1)</script>").alias("lead_source"))
+def test_duplicate_company_window_includes_its_last_day():
+    """A company lead exactly `window_days` after the first is still the same company."""
+    frame = pl.DataFrame(
+        {
+            "lead_id": ["L1", "L2"],
+            "created_at": [T0, T0 + timedelta(days=30)],
+            "email": [None, None],
+            "company": ["Acme", "Acme Inc."],
+        },
+        schema_overrides={"email": pl.String},
     )
-    card, bounds = scorecard.scorecard(leads(), pl.DataFrame(), 24, set())
-    html = scorecard_html(
-        card, bounds, scorecard.left_on_table_total(per_source), per_source, "All."
-    )
+    groups = duplicate_groups(frame, window_days=30)
+    assert groups.select("lead_id", "group").rows() == [("L2", "L1")]
+
+
+def test_briefing_escapes_data(contract):
+    hostile = leads().with_columns(pl.lit("<script>alert(1)</script>").alias("lead_source"))
+    facts = Facts(hostile, pl.DataFrame(), pl.DataFrame(), pl.DataFrame(), FACTS_KNOWN)
+    model = views_scorecard.build(Filters().apply(facts), contract, Options(today=date(2026, 7, 1)))
+    html = scorecard_html(model, "All.")
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

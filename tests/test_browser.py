@@ -7,6 +7,7 @@ we upload, never read back from the app. Screenshots go to test-artifacts/ (giti
 from __future__ import annotations
 
 import io
+import os
 import re
 import tempfile
 import time
@@ -50,6 +51,30 @@ def temp_entries() -> set[str]:
     return {
         p.name for p in Path(tempfile.gettempdir()).iterdir() if not p.name.startswith(SKIP_TEMP)
     }
+
+
+def files_written_since(tops: list[Path], since: float) -> Iterator[Path]:
+    """Files under `tops` modified since `since`; a file or folder that vanishes mid-walk
+    (another process's, deleted while we look) is skipped, never an error."""
+    for top in tops:
+        # os.walk skips folders that vanish; a new top-level temp entry may be a lone file.
+        folders = [(str(top.parent), [], [top.name])] if top.is_file() else os.walk(top)
+        for folder, subfolders, names in folders:
+            subfolders[:] = [d for d in subfolders if d != ".git" and not d.startswith(SKIP_TEMP)]
+            for name in names:
+                path = Path(folder) / name
+                try:
+                    if path.stat().st_mtime >= since:
+                        yield path
+                except OSError:
+                    continue
+
+
+def holds(path: Path, marker: str) -> bool:
+    try:
+        return marker.encode() in path.read_bytes()
+    except OSError:  # vanished or unreadable
+        return False
 
 
 @pytest.fixture(scope="module")
@@ -349,17 +374,11 @@ def test_sessions_are_private(server: str, browser: Browser, tmp_path: Path, bef
     uploaded = {Path(path).name for paths, _ in exports.values() for path in paths}
     named = [e for e in temp_entries() - before["temp"] if any(u in e for u in uploaded)]
     assert not named, f"new temp entries named like an upload: {named}"
-    leaks = []
-    for top in (ROOT, Path(tempfile.gettempdir())):
-        for path in top.rglob("*"):
-            if any(part == ".git" or part.startswith(SKIP_TEMP) for part in path.parts):
-                continue
-            try:
-                recent = path.is_file() and path.stat().st_mtime >= before["time"]
-                if recent and marker.encode() in path.read_bytes():
-                    leaks.append(path)
-            except OSError:
-                continue  # vanished or unreadable (another process's file)
+    # Only where the app could have written: the checkout, and the temp entries that appeared
+    # since the module started (the rest of the temp dir belongs to other processes).
+    temp = Path(tempfile.gettempdir())
+    tops = [ROOT, *(temp / name for name in temp_entries() - before["temp"])]
+    leaks = [path for path in files_written_since(tops, before["time"]) if holds(path, marker)]
     assert not leaks, f"uploaded data written to disk: {leaks}"
 
 

@@ -21,21 +21,41 @@ def built(contract):
     scale = charts.source_scale(sorted(leads["lead_source"].unique()))
     stages = funnel.stages_available(facts)
     by_source = win_rate.by_source(leads, opps)
-    bands = follow_up.response_bands(leads)
+    bands = follow_up.response_bands(leads, contract.response_bands_hours)
     made = {
-        "funnel": (charts.funnel_chart(funnel.funnel(leads, stages, by="lead_source"), scale), 40),
-        "cohort": (charts.cohort_chart(funnel.cohort_funnel(leads, stages), "Won"), 21),
-        "velocity": (charts.velocity_chart(funnel.stage_velocity(leads, stages), scale), None),
-        "win_rate": (charts.win_rate_interval_chart(by_source, scale), 8),
-        "quality": (charts.quantity_quality_chart(by_source, scale), 8),
-        "revenue": (charts.revenue_chart(by_source, scale), 8),
-        "bands": (charts.response_band_chart(bands, [b for b, _ in follow_up.BANDS]), None),
-        "trend": (charts.trend_chart(follow_up.weekly_trend(leads, 24), 24), None),
-        "heatmap": (charts.heatmap(icp.source_heatmap(leads, "segment"), "segment", "Segment"), 48),
-        "icp": (charts.interval_bars(icp.by_dimension(leads, "segment"), "segment", "Segment"), 6),
-        "spend": (charts.spend_by_month(spend.by_month(facts.spend, leads), scale), None),
-        "reasons": (charts.reasons_chart(feedback.reasons_by_source(leads)), None),
-        "left": (charts.left_on_table_chart(scorecard.revenue_left_on_table(leads), scale), 8),
+        "funnel": (
+            charts.funnel.funnel_chart(funnel.funnel(leads, stages, by="lead_source"), scale),
+            40,
+        ),
+        "cohort": (charts.funnel.cohort_chart(funnel.cohort_funnel(leads, stages), "Won"), 21),
+        "velocity": (
+            charts.funnel.velocity_chart(funnel.stage_velocity(leads, stages), scale),
+            None,
+        ),
+        "win_rate": (charts.win_rate.interval_chart(by_source, scale), 8),
+        "quality": (charts.win_rate.quantity_quality_chart(by_source, scale), 8),
+        "revenue": (charts.win_rate.revenue_chart(by_source, scale), 8),
+        "bands": (
+            charts.follow_up.response_band_chart(
+                bands, follow_up.band_labels(contract.response_bands_hours)
+            ),
+            None,
+        ),
+        "trend": (charts.follow_up.trend_chart(follow_up.weekly_trend(leads, 24), 24), None),
+        "heatmap": (
+            charts.icp.heatmap(icp.source_heatmap(leads, "segment"), "segment", "Segment"),
+            48,
+        ),
+        "icp": (
+            charts.icp.interval_bars(icp.by_dimension(leads, "segment"), "segment", "Segment"),
+            6,
+        ),
+        "spend": (charts.spend.spend_by_month(spend.by_month(facts.spend, leads), scale), None),
+        "reasons": (charts.feedback.reasons_chart(feedback.reasons_by_source(leads)), None),
+        "left": (
+            charts.scorecard.left_on_table_chart(scorecard.revenue_left_on_table(leads), scale),
+            8,
+        ),
     }
     return {name: (chart.to_dict(), rows) for name, (chart, rows) in made.items()}
 

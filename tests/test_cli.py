@@ -151,3 +151,40 @@ def test_report_text_format(capsys):
     assert code == 0
     assert "lead_to_win_rate: 0.3854" in out
     assert "Reference: leads=534" in out
+
+
+# Text from the files is data, not terminal commands: escaped wherever the CLI prints it.
+HOSTILE_LEADS = (
+    "lead_id,lead_source,created_at\n"
+    'E1,"\x1b]0;pwned\x07Evil\x1b[2J",2026-01-05\n'
+    'E2,"Spoof\r\nERROR [leads] forged line",2026-01-06\n'
+    "E3,Email\x9b31m,2026-01-07\n" + "".join(f"N{i},Email,2026-01-08\n" for i in range(50))
+    # Enough ordinary rows that the few control characters read as data, not as a binary file.
+).encode()
+
+
+def assert_escaped(text: str) -> None:
+    assert not any(c in text for c in "\x1b\x07\x9b\r"), repr(text)
+    assert not any(line.startswith("ERROR [leads] forged") for line in text.split("\n"))
+
+
+def test_check_and_report_escape_control_characters_in_data(capsys, tmp_path):
+    path = tmp_path / "leads\x1b[31m.csv"
+    path.write_bytes(HOSTILE_LEADS)
+    for argv in (("check",), ("report", "--format", "text")):
+        code, out, err = run(capsys, *argv, "--leads", str(path))
+        assert code == 0, err
+        assert_escaped(out + err)
+        # The values are still there, written so a person can see what the file holds.
+        assert "\\x1b]0;pwned\\x07Evil\\x1b[2J" in out
+        assert "Spoof\\r\\nERROR [leads] forged line" in out
+    assert "Email\\x9b31m: leads=1" in out  # a C1 control (CSI) as well as ESC
+
+
+def test_report_json_on_an_unreadable_file_says_why_on_stderr(capsys, tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_bytes(b"")
+    code, out, err = run(capsys, "report", "--leads", str(path), "--format", "json")
+    assert code == 1
+    assert "ERROR [leads] leads.csv is empty." in err
+    json.loads(out)  # stdout stays one JSON document

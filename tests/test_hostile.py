@@ -21,9 +21,11 @@ import pytest
 from truce.contract import load_contract
 from truce.export import safe_csv
 from truce.facts import Facts, build_facts
-from truce.metrics import follow_up, funnel, win_rate
+from truce.filters import Filters
+from truce.headline import headline
 from truce.pipeline import Dataset, UploadedFile, build_dataset, plan_tables, read_upload
-from truce.report import headline
+from truce.views import build_all
+from truce.views.options import Options
 
 CONTRACT = load_contract()
 NOW = datetime(2025, 6, 1)
@@ -64,11 +66,9 @@ def run(files: list[tuple[str, bytes]], tables: dict[str, str | None] | None = N
     plan, notes = plan_tables(loaded, CONTRACT, tables)
     dataset = build_dataset(plan, CONTRACT, now=NOW)
     facts = build_facts(dataset.tables, CONTRACT)
-    head = headline(facts, dataset.report, CONTRACT.sla_hours, sales_sources=set())
-    if facts.can("leads"):
-        funnel.funnel(facts.leads, funnel.stages_available(facts))
-        follow_up.follow_up_summary(facts.leads, CONTRACT.sla_hours)
-        win_rate.by_source(facts.leads, facts.opportunities)
+    selection = Filters().apply(facts)
+    head = headline(selection, CONTRACT, dataset.report, Options())
+    build_all(selection, CONTRACT, Options())  # every page model
     messages = [u.error for u in uploads if u.error]
     messages += [n for u in uploads if u.loaded for n in u.loaded.notes]
     messages += notes + [f.message for f in dataset.report.findings]
@@ -130,8 +130,8 @@ def check_formulas(r: Run) -> None:
     assert leads["campaign"].to_list() == ["@SUM(1+1)", "-2+3"]
     exported = safe_csv(leads.select("lead_id", "company", "campaign")).decode("utf-8-sig")
     assert exported.splitlines()[1:] == [
-        'T1,"\'=HYPERLINK(""http://evil.example"",""click"")",\'@SUM(1+1)',
-        "T2,'+cmd|' /C calc'!A0,'-2+3",
+        '"T1","\'=HYPERLINK(""http://evil.example"",""click"")","\'@SUM(1+1)"',
+        '"T2","\'+cmd|\' /C calc\'!A0","\'-2+3"',
     ]
 
 

@@ -101,7 +101,7 @@ def test_sla_is_a_what_if():
 
 
 def test_response_bands_count_never_touched_leads():
-    bands = follow_up.response_bands(lead_facts())
+    bands = follow_up.response_bands(lead_facts(), [1, 4, 24, 72, 168])
     a = dict(bands.filter(pl.col("lead_source") == "A").select("band", "leads").rows())
     assert a == {"1–4 h": 1, "4–24 h": 1, "1–3 days": 1, "never touched": 1}
     assert bands.filter(pl.col("lead_source") == "A")["share"].sum() == pytest.approx(1.0)

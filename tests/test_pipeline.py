@@ -11,6 +11,7 @@ from tests.conftest import NOW, run_pipeline
 from tests.fixtures import FILES, LEADS, OPPORTUNITIES
 from truce.audit import run_suite
 from truce.canonical import to_canonical
+from truce.findings import Finding, Report
 from truce.mapping import auto_map
 from truce.metrics import win_rate
 from truce.pipeline import read_upload
@@ -153,3 +154,12 @@ def test_opportunities_only_pipeline_export_gives_deal_win_rates(contract):
     table = win_rate.opportunity_outcomes(facts.opportunities).sort("lead_source")
     # The export has no lead_source column: every deal is Unknown, said, not dropped.
     assert table.select("lead_source", "closed", "won_opportunities").rows() == [("Unknown", 3, 2)]
+
+
+def test_unaccounted_reports_a_gap():
+    """10 rows in, 7 kept, findings explain 2 left out: 1 row is unaccounted for."""
+    left_out = Finding("leads", "missing_id", "warning", "2 rows with no ID", rows=2, excluded=2)
+    report = Report(findings=[left_out], rows_in={"leads": 10}, rows_kept={"leads": 7})
+    assert report.unaccounted() == {"leads": (10, 7, 2)}
+    report = Report(findings=[left_out], rows_in={"leads": 10}, rows_kept={"leads": 8})
+    assert report.unaccounted() == {}

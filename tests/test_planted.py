@@ -11,7 +11,7 @@ import pytest
 from sample_data.generate import generate_with_truth, to_csv_bytes
 from tests.conftest import run_pipeline
 from truce.metrics import gap, matured, shrinkage, speed_to_lead, verdict
-from truce.metrics.follow_up import BAND_LABELS, NEVER
+from truce.metrics.follow_up import NEVER, band_labels
 
 N = 50_000
 SLA = 24
@@ -59,10 +59,11 @@ def test_fast_follow_up_leads_that_rarely_close_lose_on_quality(planted):
     assert email["quality_part"] < email["difference"]
 
 
-def test_standardised_speed_curve_falls_with_response_time(planted):
+def test_standardised_speed_curve_falls_with_response_time(planted, contract):
     facts, truth = planted
-    curve = speed_to_lead.standardised(facts.leads).filter(pl.col("band") != NEVER)
-    assert curve["band"].to_list() == list(BAND_LABELS[:-1])
+    bounds = contract.response_bands_hours
+    curve = speed_to_lead.standardised(facts.leads, bounds).filter(pl.col("band") != NEVER)
+    assert curve["band"].to_list() == band_labels(bounds)[:-1]
     rates = curve["standardised_rate"].to_list()
     assert all(a > b for a, b in itertools.pairwise(rates)), rates
     factors = truth["parameters"]["speed_to_lead"]["win_factor"]

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from truce.contract import load_contract
 from truce.facts import build_facts
-from truce.metrics import follow_up, funnel, win_rate
+from truce.filters import Filters
+from truce.headline import headline
 from truce.pipeline import build_dataset, plan_tables, read_upload
-from truce.report import headline
+from truce.views import build_all
+from truce.views.options import Options
 
 CONTRACT = load_contract()
 NOW = datetime(2025, 6, 1)
@@ -90,8 +92,6 @@ def test_damaged_leads_never_crash_and_rows_add_up(data: bytes) -> None:
         assert "\n" not in message and not any(w in message for w in INTERNALS), message
 
     facts = build_facts(dataset.tables, CONTRACT)
-    headline(facts, dataset.report, CONTRACT.sla_hours, sales_sources=set())
-    if facts.can("leads"):
-        funnel.funnel(facts.leads, funnel.stages_available(facts))
-        follow_up.follow_up_summary(facts.leads, CONTRACT.sla_hours)
-        win_rate.by_source(facts.leads, facts.opportunities)
+    selection = Filters().apply(facts)
+    headline(selection, CONTRACT, dataset.report, Options())
+    build_all(selection, CONTRACT, Options())  # every page model

@@ -5,12 +5,22 @@ Every value that came from data is escaped: a source called `<script>` prints as
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 
-import polars as pl
+from truce.views.scorecard import ScorecardModel
 
-from truce.metrics.scorecard import MEASURES, formatted, reading
+# Published research, shown under the Scorecard (Markdown: our own text, no data in it).
+BENCHMARKS = (
+    "**Aberdeen Group**: companies with strong sales–marketing alignment grew revenue 20% a "
+    "year; poorly aligned ones saw a 4% decline.",
+    "**IDC**: misalignment costs the typical $1B B2B company about $100M a year.",
+    "**HBR, “The Short Life of Online Sales Leads” (2011)**: firms that tried to contact a lead "
+    "within an hour were nearly 7× as likely to qualify it as those that waited an hour longer, "
+    "and 60× as likely as those that waited 24 hours or more; 23% never responded at all.",
+    "**MIT / InsideSales Lead Response Management study (2007)**: the odds of contacting a lead "
+    "drop 100× when the first call comes at 30 minutes instead of 5.",
+    "**Forrester** (66 leaders surveyed): only 8% reported “tight alignment”.",
+)
 
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:760px;margin:2em auto;color:#222}"
@@ -19,39 +29,39 @@ STYLE = (
 )
 
 
-def scorecard_html(
-    card: pl.DataFrame,
-    bounds: tuple[date, date, date, date],
-    left: dict[str, float],
-    left_by_source: pl.DataFrame,
-    filters_caption: str,
-) -> str:
-    start, end, before_start, before_end = bounds
+def scorecard_html(model: ScorecardModel, filters_caption: str) -> str:
+    """The Scorecard page's model as HTML: same period, same SLA, same revenue estimate."""
+    start, end, before_start, before_end = model.period
     rows = "".join(
-        f"<tr><td>{escape(MEASURES[r['measure']][0])}</td>"
-        f"<td class=n>{formatted(r['measure'], r['value'])}</td>"
-        f"<td class=n>{formatted(r['measure'], r['previous'])}</td>"
-        f"<td>{escape(reading(r['measure'], r['value'], r['previous']))}</td></tr>"
-        for r in card.iter_rows(named=True)
+        f"<tr><td>{escape(t.label)}</td><td class=n>{escape(t.value)}</td>"
+        f"<td class=n>{escape(t.previous)}</td>"
+        f"<td>{escape(t.reading)}</td></tr>"
+        for t in model.tiles
     )
-    sources = "".join(
-        f"<tr><td>{escape(str(r['lead_source']))}</td><td class=n>{r['untouched']:,}</td>"
-        f"<td class=n>${r['low']:,.0f} – ${r['high']:,.0f}</td></tr>"
-        for r in left_by_source.iter_rows(named=True)
-        if r["untouched"]
-    )
+    if model.left is None:
+        left = f"<h2>Revenue left on the table: n/a</h2><p>{escape(model.left_reason)}</p>"
+    else:
+        sources = "".join(
+            f"<tr><td>{escape(str(r['lead_source']))}</td><td class=n>{r['untouched']:,}</td>"
+            f"<td class=n>${r['low']:,.0f} – ${r['high']:,.0f}</td></tr>"
+            for r in model.left_by_source.iter_rows(named=True)
+            if r["untouched"]
+        )
+        left = f"""<h2>Revenue left on the table: ${model.left["low"]:,.0f} to \
+${model.left["high"]:,.0f}</h2>
+<p>Leads created {start} to {end}. For each source: leads never followed up × that source's
+win rate among followed-up leads × its average won deal, summed. The range comes from the 95%
+interval of each win rate. It assumes untouched leads would have converted like the
+followed-up ones.</p>
+<table><tr><th>Source</th><th class=n>Never followed up</th><th class=n>Revenue range</th></tr>
+{sources}</table>"""
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Truce scorecard</title>
 <style>{STYLE}</style></head><body>
 <h1>Sales and marketing scorecard</h1>
 <p><small>{escape(filters_caption)} Period {start} to {end}, compared with {before_start} to
-{before_end}.</small></p>
+{before_end}. Follow-up SLA: first sales touch within {model.sla_hours:g} h of creation.</small></p>
 <table><tr><th>Measure</th><th class=n>This period</th><th class=n>Previous</th>
 <th>Reading</th></tr>{rows}</table>
-<h2>Revenue left on the table: ${left["low"]:,.0f} to ${left["high"]:,.0f}</h2>
-<p>For each source: leads never followed up × that source's win rate among followed-up
-leads × its average won deal, summed. The range comes from the 95% interval of each win
-rate. It assumes untouched leads would have converted like the followed-up ones.</p>
-<table><tr><th>Source</th><th class=n>Never followed up</th><th class=n>Revenue range</th></tr>
-{sources}</table>
+{left}
 <p><small>Made with Truce from the company's own CRM and marketing exports.</small></p>
 </body></html>"""

@@ -45,8 +45,7 @@ def to_canonical(
 
     raw = null_placeholders(
         frame.select([pl.col(c).alias(f) for f, c in mapping.columns.items()]),
-        # YAML reads a bare `null` as None: the word meant is still "null".
-        ["null" if p is None else str(p) for p in contract.definitions.get("placeholders", [])],
+        contract.placeholders,
     ).with_row_index(ROW, offset=1)
 
     findings: list[Finding] = []

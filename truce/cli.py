@@ -9,18 +9,22 @@ import argparse
 import json
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from truce.contract import TABLE_NAMES, ContractError, load_contract
 from truce.facts import build_facts
+from truce.filters import Filters
 from truce.findings import Report
+from truce.headline import headline
 from truce.lookups import Lookup
 from truce.mapping import parse_map_option, read_mapping_file
 from truce.metrics import dimensions
 from truce.outcomes import STAGE_CLASSES
 from truce.pipeline import Dataset, TableInput, build_dataset, plan_tables, read_upload
-from truce.report import headline
 from truce.sources import parse_alias_option
+from truce.terminal import printable
+from truce.views.options import Options
 
 
 class UsageError(Exception):
@@ -48,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         _add_value_options(command)
         if name == "report":
             command.add_argument("--sla-hours", type=float, metavar="H")
+            _filter_options(command)
             command.add_argument("--format", choices=("json", "text"), default="text")
             command.add_argument(
                 "--no-audit",
@@ -64,6 +69,27 @@ def _parser() -> argparse.ArgumentParser:
                 "unmapped or from a lookup)",
             )
     return parser
+
+
+def _filter_options(command: argparse.ArgumentParser) -> None:
+    """The sidebar's filters, so a filtered report and a filtered page show the same numbers."""
+    command.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD")
+    command.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD")
+    for flag, dest in (("--source", "sources"), ("--owner", "owners"), ("--segment", "segments")):
+        command.add_argument(flag, dest=dest, action="append", default=[], help="repeatable")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    return Filters(
+        args.start, args.end, tuple(args.sources), tuple(args.owners), tuple(args.segments)
+    )
 
 
 # --- Options for what values mean, lookups and links (issue 8) ---
@@ -266,41 +292,57 @@ def main(argv: list[str] | None = None) -> int:
     try:
         dataset, contract, problems = load(args)
     except UsageError as exc:
-        print(f"truce: {exc}", file=sys.stderr)
+        _say([f"truce: {exc}"], sys.stderr)
         return 2
     report: Report = dataset.report
     failed = bool(report.errors or problems)
     if args.command == "check":
-        lines = [*describe_mapping(dataset), *dataset.decisions, *problems, report.as_text()]
-        print("\n".join(lines), flush=True)
+        _say(
+            [
+                *describe_mapping(dataset),
+                *dataset.decisions,
+                *problems,
+                *report.as_text().split("\n"),
+            ]
+        )
         verdict = run_audit(dataset)
-        print("\n".join(verdict.says()))
+        _say(verdict.says())
         return 1 if failed or not verdict.agrees else 0
 
     facts = build_facts(dataset.tables, contract, dataset.dimensions)
-    sla = args.sla_hours if args.sla_hours is not None else contract.sla_hours
-    numbers = headline(facts, report, sla, contract.words("sales_sourced_sources"))
+    selection = filters_from(args).apply(facts)
+    numbers = headline(selection, contract, report, Options(sla_hours=args.sla_hours))
     if args.by:
+        chosen = replace(facts, leads=selection.leads, opportunities=selection.opportunities)
         try:
-            numbers["by_dimension"] = _by_dimension(facts, args.by)
+            numbers["by_dimension"] = _by_dimension(chosen, args.by)
         except UsageError as exc:
-            print(f"truce: {exc}", file=sys.stderr)
+            _say([f"truce: {exc}"], sys.stderr)
             return 2
     if args.format == "json":
-        print(json.dumps(numbers, indent=2, default=str), flush=True)
+        print(json.dumps(numbers, indent=2, default=str))  # JSON escapes control characters
+        if failed:  # stdout stays pure JSON; the reason goes to stderr
+            _say([*problems, *report.as_text().split("\n")], sys.stderr)
     else:
-        print("\n".join([*problems, report.as_text(), "", _as_text(numbers)]), flush=True)
+        _say([*problems, *report.as_text().split("\n"), "", *_as_text(numbers)])
     if not _audits(args):
         return 1 if failed else 0
-    # After the numbers: they never wait for GX. The facts go first, to make room for
-    # GX's pandas copies. JSON stays one object, so the verdict goes to stderr there.
-    del facts, numbers
+    # After the numbers, which never wait for GX; the facts go first, to make room for
+    # GX's pandas copies. JSON stays one object on stdout, so the verdict goes to stderr.
+    sys.stdout.flush()
+    del facts, selection, numbers
     verdict = run_audit(dataset)
-    print("\n".join(verdict.says()), file=sys.stderr if args.format == "json" else sys.stdout)
+    _say(verdict.says(), sys.stderr if args.format == "json" else None)
     return 1 if failed or not verdict.agrees else 0
 
 
-def _as_text(numbers: dict) -> str:
+def _say(lines: list[str], stream=None) -> None:
+    """Print lines, each with the control characters of its data escaped (truce.terminal):
+    no cell, column or file name can send a terminal escape sequence or start a line."""
+    print("\n".join(printable(line) for line in lines), file=stream or sys.stdout)
+
+
+def _as_text(numbers: dict) -> list[str]:
     lines = ["Overall:"]
     lines += [f"  {key}: {_fmt(value)}" for key, value in numbers["overall"].items()]
     lines.append("By lead source:")
@@ -312,7 +354,7 @@ def _as_text(numbers: dict) -> str:
         for row in rows:
             values = ", ".join(f"{k}={_fmt(v)}" for k, v in row.items() if k != "value")
             lines.append(f"  {_fmt(row['value'])}: {values}")
-    return "\n".join(lines)
+    return lines
 
 
 def _fmt(value) -> str:

@@ -1,11 +1,38 @@
-"""The sidebar's filters as plain data: what they select, and a sentence saying so."""
+"""The sidebar's filters as plain data: what they select, and a sentence saying so.
+
+`Filters.apply(facts)` is the one place any table is cut by the user's choices: every page,
+the report and the benchmark read the `Selection` it returns.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import polars as pl
+
+from truce.facts import Facts
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Every table a page reads, cut by the same date, source, owner and segment choices."""
+
+    facts: Facts  # all of it, for what a view compares the selection against
+    filters: Filters
+    leads: pl.DataFrame
+    opportunities: pl.DataFrame
+    activities: pl.DataFrame  # touches of the selected leads only
+    spend: pl.DataFrame  # the selected sources, in the months the selected dates cover
+
+    def can(self, *what: str) -> bool:
+        return self.facts.can(*what)
+
+    def undated(self) -> Selection:
+        """The same choices over all dates: for views that compare the period with another."""
+        if self.filters.start is None and self.filters.end is None:
+            return self
+        return replace(self.filters, start=None, end=None).apply(self.facts)
 
 
 @dataclass(frozen=True)
@@ -18,6 +45,20 @@ class Filters:
     owners: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
 
+    def apply(self, facts: Facts) -> Selection:
+        leads = self.leads(facts.leads)
+        activities = facts.activities
+        if not self.is_empty() and leads.width and activities.height:
+            activities = activities.join(leads.select("lead_id"), on="lead_id", how="semi")
+        return Selection(
+            facts=facts,
+            filters=self,
+            leads=leads,
+            opportunities=self.opportunities(facts.opportunities, facts.leads),
+            activities=activities,
+            spend=self.spend(facts.spend),
+        )
+
     def lead_conditions(self, frame: pl.DataFrame) -> pl.Expr:
         """True for the rows these filters keep; a filter on a missing column keeps all."""
         keep = pl.lit(True)
@@ -26,7 +67,7 @@ class Filters:
             if self.start:
                 keep &= day >= self.start
             if self.end:
-                keep &= day <= self.end
+                keep &= day <= self.end  # the last chosen day is kept, whole
         for column, chosen in (
             ("lead_source", self.sources),
             ("owner", self.owners),
@@ -56,6 +97,24 @@ class Filters:
         linked = opps.join(self.leads(leads).select("lead_id"), on="lead_id", how="semi")
         unlinked = own.join(ids, on="lead_id", how="anti", nulls_equal=False)
         return pl.concat([linked, unlinked])
+
+    def spend(self, spend: pl.DataFrame) -> pl.DataFrame:
+        """Spend of the chosen sources in every month the chosen dates touch.
+
+        Spend is booked per month, so a range starting mid-month keeps that whole month.
+        Owners and segments do not apply: a spend file does not split money by them.
+        """
+        if not spend.height or self.is_empty():
+            return spend
+        keep = pl.lit(True)
+        month = pl.col("month").cast(pl.Date).dt.truncate("1mo")
+        if self.start:
+            keep &= month >= self.start.replace(day=1)
+        if self.end:
+            keep &= month <= self.end.replace(day=1)
+        if self.sources:
+            keep &= pl.col("lead_source").is_in(list(self.sources))
+        return spend.filter(keep)
 
     def caption(self) -> str:
         """In words, e.g. 'Leads created 2025-01-01 to 2025-03-31; sources: Email, Referral.'"""

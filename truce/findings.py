@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from truce.terminal import printable
+
 EXAMPLES_SHOWN = 5
 
 
@@ -68,9 +70,10 @@ class Report:
             kept = self.rows_kept.get(table, 0)
             lines.append(f"{table}: {rows:,} rows read, {kept:,} kept, {rows - kept:,} excluded")
         for finding in self.findings:
-            lines.append(f"{finding.level.upper()} [{finding.table}] {finding.message}")
+            # Messages and examples carry data: escaped, so no value can start a line.
+            lines.append(f"{finding.level.upper()} [{finding.table}] {printable(finding.message)}")
             for example in finding.examples:
-                shown = ", ".join(f"{k}={v}" for k, v in example.items() if k != "_row")
+                shown = printable(", ".join(f"{k}={v}" for k, v in example.items() if k != "_row"))
                 lines.append(f"    row {example.get('_row', '?')}: {shown}")
         lines.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
         return "\n".join(lines)

@@ -151,20 +151,48 @@ def parse_map_option(text: str) -> tuple[str, str, str]:
 
 
 def read_saved_mapping(text: str, contract: Contract) -> tuple[str, dict[str, str]]:
-    """A mapping downloaded from the Data page -> (table, {field: column}), checked."""
+    """A mapping downloaded from the Data page -> (table, {field: column}), checked.
+
+    Anything else raises ValueError with one sentence naming the key that is wrong.
+    """
     try:
         saved = json.loads(text)
-        table, columns = saved["table"], saved["columns"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (json.JSONDecodeError, RecursionError):
+        saved = None  # refused just below, in the same words as any other non-mapping
+    if not isinstance(saved, dict) or not {"table", "columns"} <= saved.keys():
         raise ValueError(
             "This is not a mapping saved by Truce (expected JSON with 'table' and 'columns')."
-        ) from exc
-    if table not in contract.tables or not isinstance(columns, dict):
-        raise ValueError(f"The saved mapping is for an unknown table '{table}'.")
+        )
+    table, columns = saved["table"], saved["columns"]
+    if not isinstance(table, str) or table not in contract.tables:
+        raise ValueError(
+            f"The saved mapping is for an unknown table {_shown(table)}; "
+            f"its 'table' must be one of {', '.join(contract.tables)}."
+        )
+    if not isinstance(columns, dict):
+        raise ValueError(
+            "The saved mapping's 'columns' must pair fields with column names, like "
+            f'{{"owner": "Sales Person"}}; got {_shown(columns)}.'
+        )
     unknown = sorted(set(columns) - set(contract.tables[table].fields))
     if unknown:
-        raise ValueError(f"The saved mapping names fields {table} does not have: {unknown}.")
-    return table, {str(f): str(c) for f, c in columns.items()}
+        raise ValueError(
+            f"The saved mapping names fields {table} does not have: "
+            f"{', '.join(map(_shown, unknown[:5]))}{' and more' if len(unknown) > 5 else ''}."
+        )
+    for field_name, column in columns.items():
+        if not isinstance(column, str) or not column.strip():
+            raise ValueError(
+                f"The saved mapping's columns.{field_name} must be a column name; "
+                f"got {_shown(column)}."
+            )
+    return table, dict(columns)
+
+
+def _shown(value: object) -> str:
+    """A value from an untrusted file, quoted and cut short for a one-line message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def read_mapping_file(
@@ -174,7 +202,7 @@ def read_mapping_file(
     columns and its `values` (value classes and source aliases; absent in older files)."""
     try:
         saved = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ValueError("This is not a mapping saved by Truce (not JSON).") from exc
     out = []
     for item in saved if isinstance(saved, list) else [saved]:

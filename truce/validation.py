@@ -58,7 +58,7 @@ class Checked:
 def build_rules(table: str, frame: pl.DataFrame, contract: Contract, now: datetime) -> list[Rule]:
     """The rules for one canonical table, from the contract's field types."""
     spec = contract.tables[table]
-    earliest = datetime(int(contract.definitions.get("earliest_year", 1990)), 1, 1)
+    earliest = datetime(contract.earliest_year, 1, 1)
     rules: list[Rule] = []
 
     def rule(check: str, name: str, expectation: str, failing: pl.Expr, **kwargs) -> None:
@@ -191,7 +191,7 @@ def validate_table(
     for rule, mask in zip(rules, masks, strict=True):
         if not counts[(rule.check, rule.field)]:
             continue
-        check = contract.checks[rule.check]
+        check = contract.checks[rule.check]  # every check the code runs is in the contract
         if emptied & rule.columns:  # judge the dates as they now are
             mask = frame.select(rule.failing.fill_null(False)).to_series()
         if rule.check == "duplicate_id":

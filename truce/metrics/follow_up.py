@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
+
 import polars as pl
 
+from truce.metrics.frames import aggregate
 from truce.metrics.rates import rate
 
-# Response-time bands shown in the distribution, upper bounds in hours.
-BANDS = (
-    ("under 1 h", 1),
-    ("1–4 h", 4),
-    ("4–24 h", 24),
-    ("1–3 days", 72),
-    ("3–7 days", 168),
-    ("over 7 days", None),
-)
 NEVER = "never touched"
 UNTOUCHED_COLUMNS = ("lead_id", "lead_source", "owner", "created_at", "company", "email", "segment")
 
@@ -55,7 +50,6 @@ def follow_up_summary(
 ) -> pl.DataFrame:
     """Per group: leads, followed up, SLA met (counts and rates), and with `speed` the median
     and 90th-percentile hours to first touch and touches per lead."""
-    keys = [by] if by else []
     grouped = leads.with_columns(follow_up_flags(sla_hours))
     aggregates = [
         pl.len().alias("leads"),
@@ -70,20 +64,38 @@ def follow_up_summary(
             hours.quantile(0.9, interpolation="linear").alias("p90_hours_to_first_touch"),
             pl.col("touches").mean().alias("touches_per_lead"),
         ]
-    summary = grouped.group_by(keys).agg(aggregates) if keys else grouped.select(aggregates)
+    summary = aggregate(grouped, by, aggregates)
     return summary.with_columns(
         rate("followed_up", "leads").alias("followed_up_rate"),
         rate("sla_met", "_dated").alias("sla_met_rate"),
     ).drop("_dated")
 
 
-BAND_LABELS = (*(label for label, _ in BANDS), NEVER)
+def _span(hours: float) -> str:
+    days = hours / 24
+    if days.is_integer():
+        return f"{days:g} day" if days == 1 else f"{days:g} days"
+    return f"{hours:g} h"
 
 
-def response_band() -> pl.Expr:
-    """The lead's response-time band; null when touched but without a creation date."""
+def band_labels(bounds: Sequence[float]) -> list[str]:
+    """The bands' names in order, from their upper bounds in hours (the contract's
+    response_bands_hours): [1, 4, 24] -> under 1 h, 1–4 h, 4–24 h, over 1 day, never touched."""
+    labels = [f"under {_span(bounds[0])}"]
+    for low, high in pairwise(bounds):
+        in_days = (low / 24).is_integer() and (high / 24).is_integer()
+        labels.append(f"{low / 24:g}–{high / 24:g} days" if in_days else f"{low:g}–{high:g} h")
+    return [*labels, f"over {_span(bounds[-1])}", NEVER]
+
+
+def response_band(bounds: Sequence[float]) -> pl.Expr:
+    """The lead's response-time band; null when touched but without a creation date.
+
+    `bounds`: the bands' upper bounds in hours, the contract's response_bands_hours.
+    """
+    labels = band_labels(bounds)
     band = pl.when(pl.col("first_touch_at").is_null()).then(pl.lit(NEVER))
-    for label, upper in BANDS:
+    for label, upper in zip(labels[:-1], [*bounds, None], strict=True):  # [-1]: never
         band = band.when(
             pl.col("hours_to_first_touch").is_not_null()
             if upper is None
@@ -92,23 +104,24 @@ def response_band() -> pl.Expr:
     return band
 
 
-def band_order() -> pl.Expr:
-    """Position of the `band` column in BAND_LABELS, for sorting fastest first."""
-    return (
-        pl.col("band").replace_strict({b: i for i, b in enumerate(BAND_LABELS)}).alias("band_order")
-    )
+def band_order(bounds: Sequence[float]) -> pl.Expr:
+    """Position of the `band` column in band_labels(bounds), for sorting fastest first."""
+    labels = band_labels(bounds)
+    return pl.col("band").replace_strict({b: i for i, b in enumerate(labels)}).alias("band_order")
 
 
-def response_bands(leads: pl.DataFrame, by: str = "lead_source") -> pl.DataFrame:
+def response_bands(
+    leads: pl.DataFrame, bounds: Sequence[float], by: str = "lead_source"
+) -> pl.DataFrame:
     """How many leads were first touched in each response-time band, never touched included."""
     counted = (
         leads.filter(pl.col("created_at").is_not_null() | pl.col("first_touch_at").is_null())
-        .with_columns(response_band().alias("band"))
+        .with_columns(response_band(bounds).alias("band"))
         .group_by(by, "band")
         .agg(pl.len().alias("leads"))
     )
     return counted.with_columns(
-        (pl.col("leads") / pl.col("leads").sum().over(by)).alias("share"), band_order()
+        (pl.col("leads") / pl.col("leads").sum().over(by)).alias("share"), band_order(bounds)
     ).sort(by, "band_order")
 
 

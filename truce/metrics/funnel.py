@@ -7,6 +7,7 @@ import itertools
 import polars as pl
 
 from truce.facts import Facts
+from truce.metrics.frames import days_between
 from truce.metrics.rates import rate
 
 # Stage label, the fact column that says a lead reached it, the contract term behind it,
@@ -105,7 +106,7 @@ def stage_velocity(leads: pl.DataFrame, stages: list[str], by: str = "lead_sourc
     for start, end in pairs:
         if stamps[end] not in leads.columns:
             continue
-        days = (pl.col(stamps[end]) - pl.col(stamps[start])).dt.total_seconds() / 86_400
+        days = days_between(stamps[start], stamps[end])
         frames.append(
             leads.select(by, days.alias("days"))
             .filter(pl.col("days") >= 0)

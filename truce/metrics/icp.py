@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from truce.metrics.frames import days_between
 from truce.metrics.rates import rate, wilson_interval
 
 DIMENSIONS = {"segment": "Segment", "company_size": "Company size", "country": "Country"}
@@ -18,7 +19,7 @@ def by_dimension(leads: pl.DataFrame, dimension: str) -> pl.DataFrame:
 
     share_of_touches vs share_of_wins shows where sales spends time on leads that rarely close.
     """
-    days = (pl.col("won_at") - pl.col("created_at")).dt.total_seconds() / 86_400
+    days = days_between("created_at", "won_at")
     table = (
         leads.filter(pl.col(dimension).is_not_null())
         .group_by(dimension)

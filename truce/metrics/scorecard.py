@@ -11,19 +11,38 @@ from truce.metrics import follow_up, win_rate
 from truce.metrics.rates import rate, wilson_interval
 from truce.metrics.verdict import marketing_sourced
 
+# What the scorecard's measures need from the data (see Facts.available).
+KNOWN = frozenset({"follow_up", "outcome"})
 
-def periods(leads: pl.DataFrame, start: date | None, end: date | None):
-    """(start, end, previous start, previous end): the chosen range, else the last 90 days
-    of the data, and the equally long range just before it."""
+
+def export_date(leads: pl.DataFrame, today: date | None = None) -> date:
+    """The day the export was taken: its latest creation date that is not in the future
+    (a lead typed in as 2099 is an outlier, not the export's date)."""
+    today = today or date.today()
+    days = leads["created_at"].dt.date()
+    past = days.filter(days <= today)
+    return (past if past.len() else days).max()
+
+
+def periods(
+    leads: pl.DataFrame,
+    start: date | None,
+    end: date | None,
+    period_days: int,
+    today: date | None = None,
+):
+    """(start, end, previous start, previous end): the chosen range, else the last
+    `period_days` days (the contract's scorecard_period_days) up to the export date, and the
+    equally long range just before it."""
     if end is None:
-        end = leads["created_at"].max().date()
+        end = export_date(leads, today)
     if start is None:
-        start = end - timedelta(days=89)
+        start = end - timedelta(days=period_days - 1)
     length = (end - start).days + 1
     return start, end, start - timedelta(days=length), start - timedelta(days=1)
 
 
-def _in(frame: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+def created_between(frame: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
     """Rows created in [start, end]; a frame with no rows (no such file) stays as it is."""
     if not frame.height:
         return frame
@@ -31,9 +50,17 @@ def _in(frame: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
 
 
 def headline_rates(
-    leads: pl.DataFrame, opps: pl.DataFrame, sla_hours: float, sales_sources: set[str]
+    leads: pl.DataFrame,
+    opps: pl.DataFrame,
+    sla_hours: float,
+    sales_sources: set[str],
+    known: frozenset[str] = KNOWN,
 ) -> dict[str, float | None]:
-    """The scorecard's measures for one period's leads and deals."""
+    """The scorecard's measures for one period's leads and deals.
+
+    `known` is what the data can tell (Facts.available): a measure it cannot support stays
+    None (n/a), never 0 — leads with no touch data at all did not all miss the SLA.
+    """
     marketing = marketing_sourced(sales_sources)
     out: dict[str, float | None] = dict.fromkeys(
         (
@@ -45,11 +72,12 @@ def headline_rates(
             "opportunity_win_rate",
         )
     )
-    if leads.height:
-        out["lead_to_win_rate"] = win_rate.lead_outcomes(leads, by=None)["lead_to_win_rate"][0]
+    if leads.height and "follow_up" in known:
         touch = follow_up.follow_up_summary(leads, sla_hours, by=None).row(0, named=True)
         out["sla_met_rate"] = touch["sla_met_rate"]
         out["median_hours_to_first_touch"] = touch["median_hours_to_first_touch"]
+    if leads.height and "outcome" in known:
+        out["lead_to_win_rate"] = win_rate.lead_outcomes(leads, by=None)["lead_to_win_rate"][0]
         won = leads.filter(pl.col("won"))
         marketing_won = won.filter(marketing)
         total = won["revenue"].sum()
@@ -75,21 +103,27 @@ def scorecard(
     sales_sources: set[str],
     start: date | None = None,
     end: date | None = None,
+    known: frozenset[str] = KNOWN,
+    today: date | None = None,
+    *,
+    period_days: int,
 ) -> tuple[pl.DataFrame, tuple[date, date, date, date]]:
     """One row per measure: this period, the previous one, and the change."""
-    bounds = periods(leads, start, end)
+    bounds = periods(leads, start, end, period_days, today)
     now_start, now_end, before_start, before_end = bounds
     current = headline_rates(
-        _in(leads, now_start, now_end),
-        _in(opps, now_start, now_end),
+        created_between(leads, now_start, now_end),
+        created_between(opps, now_start, now_end),
         sla_hours,
         sales_sources,
+        known,
     )
     previous = headline_rates(
-        _in(leads, before_start, before_end),
-        _in(opps, before_start, before_end),
+        created_between(leads, before_start, before_end),
+        created_between(opps, before_start, before_end),
         sla_hours,
         sales_sources,
+        known,
     )
     frame = pl.DataFrame(
         {

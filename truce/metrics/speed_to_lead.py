@@ -7,6 +7,8 @@ one (direct standardisation), so what is left is the effect of speed within sour
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from truce.metrics.follow_up import band_order, response_band
@@ -15,21 +17,24 @@ from truce.metrics.rates import rate, wilson_interval
 ALL = "All sources"
 
 
-def _banded(leads: pl.DataFrame) -> pl.DataFrame:
+def _banded(leads: pl.DataFrame, bounds: Sequence[float]) -> pl.DataFrame:
     """Leads with their response band; touched leads without a creation date have none."""
-    return leads.with_columns(response_band().alias("band")).filter(pl.col("band").is_not_null())
+    return leads.with_columns(response_band(bounds).alias("band")).filter(
+        pl.col("band").is_not_null()
+    )
 
 
-def by_band(leads: pl.DataFrame, mql_to_sql: bool = False) -> pl.DataFrame:
+def by_band(leads: pl.DataFrame, bounds: Sequence[float], mql_to_sql: bool = False) -> pl.DataFrame:
     """Per source (and "All sources") and response band: leads, won, lead-to-win rate with
-    its Wilson interval; with `mql_to_sql` also MQLs, SQLs among them and that rate."""
+    its Wilson interval; with `mql_to_sql` also MQLs, SQLs among them and that rate.
+    `bounds`: the bands' upper bounds in hours, the contract's response_bands_hours."""
     aggregates = [pl.len().alias("leads"), pl.col("won").sum().alias("won")]
     if mql_to_sql:
         aggregates += [
             pl.col("mql_reached").sum().alias("mqls"),
             (pl.col("mql_reached") & pl.col("sql_reached")).sum().alias("mqls_to_sql"),
         ]
-    banded = _banded(leads)
+    banded = _banded(leads, bounds)
     table = pl.concat(
         [
             banded.group_by("lead_source", "band").agg(aggregates),
@@ -43,12 +48,12 @@ def by_band(leads: pl.DataFrame, mql_to_sql: bool = False) -> pl.DataFrame:
             rate("mqls_to_sql", "mqls").alias("mql_to_sql_rate"),
             *wilson_interval("mqls_to_sql", "mqls", "mql_to_sql_rate"),
         )
-    return table.with_columns(band_order()).sort(
+    return table.with_columns(band_order(bounds)).sort(
         pl.col("lead_source") != ALL, "lead_source", "band_order"
     )
 
 
-def standardised(leads: pl.DataFrame) -> pl.DataFrame:
+def standardised(leads: pl.DataFrame, bounds: Sequence[float]) -> pl.DataFrame:
     """Per band: the raw overall win rate and the rate standardised to the overall source mix,
     Σ_source weight(source) × rate(band, source), weight = the source's share of all leads.
 
@@ -56,7 +61,7 @@ def standardised(leads: pl.DataFrame) -> pl.DataFrame:
     present, with their weights rescaled to add up to 1, and `mix_covered` says which share
     of the overall mix they stand for (1.0 = every source present; lower = read with care).
     """
-    banded = _banded(leads)
+    banded = _banded(leads, bounds)
     weights = banded.group_by("lead_source").agg((pl.len() / banded.height).alias("weight"))
     cells = (
         banded.group_by("lead_source", "band")
@@ -74,6 +79,6 @@ def standardised(leads: pl.DataFrame) -> pl.DataFrame:
             ),
             pl.col("weight").sum().alias("mix_covered"),
         )
-        .with_columns(rate("won", "leads").alias("raw_rate"), band_order())
+        .with_columns(rate("won", "leads").alias("raw_rate"), band_order(bounds))
         .sort("band_order")
     )

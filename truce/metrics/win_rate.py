@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from truce.metrics.frames import aggregate, days_between
 from truce.metrics.rates import rate, wilson_interval
 
 
@@ -18,8 +19,7 @@ def known_sum(column: str) -> pl.Expr:
 
 def lead_outcomes(leads: pl.DataFrame, by: str | None = "lead_source") -> pl.DataFrame:
     """Per group: leads, won, lead-to-win rate with its 95% Wilson interval, revenue."""
-    keys = [by] if by else []
-    days_to_win = (pl.col("won_at") - pl.col("created_at")).dt.total_seconds() / 86_400
+    days_to_win = days_between("created_at", "won_at")
     aggregates = [
         pl.len().alias("leads"),
         known_sum("won").alias("won"),
@@ -27,7 +27,7 @@ def lead_outcomes(leads: pl.DataFrame, by: str | None = "lead_source") -> pl.Dat
         pl.col("revenue").count().alias("_priced"),
         days_to_win.filter(pl.col("won") & (days_to_win >= 0)).median().alias("median_days_to_win"),
     ]
-    summary = leads.group_by(keys).agg(aggregates) if keys else leads.select(aggregates)
+    summary = aggregate(leads, by, aggregates)
     return (
         summary.with_columns(
             rate("won", "leads").alias("lead_to_win_rate"),
@@ -44,8 +44,7 @@ def lead_outcomes(leads: pl.DataFrame, by: str | None = "lead_source") -> pl.Dat
 
 def opportunity_outcomes(opps: pl.DataFrame, by: str | None = "lead_source") -> pl.DataFrame:
     """Per group: opportunities, closed, won, opportunity win rate, deal size, days to close."""
-    keys = [by] if by else []
-    days = (pl.col("closed_at") - pl.col("created_at")).dt.total_seconds() / 86_400
+    days = days_between("created_at", "closed_at")
     won_amount = pl.col("amount").filter(pl.col("is_won"))
     aggregates = [
         pl.len().alias("opportunities"),
@@ -61,7 +60,7 @@ def opportunity_outcomes(opps: pl.DataFrame, by: str | None = "lead_source") -> 
         won_amount.mean().alias("average_won_deal"),
         days.filter(pl.col("is_won") & (days >= 0)).median().alias("median_days_to_close"),
     ]
-    summary = opps.group_by(keys).agg(aggregates) if keys else opps.select(aggregates)
+    summary = aggregate(opps, by, aggregates)
     return summary.with_columns(
         rate("won_opportunities", "closed").alias("opportunity_win_rate"),
         *wilson_interval("won_opportunities", "closed", prefix="opportunity_win_rate"),

@@ -1,9 +1,9 @@
-"""What every page shares: the session's data, the filtered view, and how a chart is shown.
+"""The session's data: the bundled sample or this session's uploads, read and checked once.
 
 Uploaded data lives only in this session's `st.session_state` (never on disk, never
 in a cache shared between sessions). It is read and validated once per upload, and again
 only when the mapping, a file's table or the contract changes: a filter change re-runs
-only the filtering and the aggregates.
+only the filtering and the page models.
 """
 
 from __future__ import annotations
@@ -17,16 +17,12 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-import altair as alt
 import polars as pl
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
-from truce.contract import Contract, load_contract
+from truce.contract import Contract, ContractError, load_contract
 from truce.duplicates import duplicate_groups, merge
-from truce.export import safe_csv
 from truce.facts import Facts, build_facts
-from truce.filters import Filters
 from truce.pipeline import (
     Dataset,
     UploadedFile,
@@ -63,41 +59,36 @@ class Prepared:
         return replace(self.facts, leads=merge(self.facts.leads, self.duplicates))
 
 
-def prepare(dataset: Dataset, terms: Contract) -> Prepared:
-    facts = build_facts(dataset.tables, terms)
+def prepare(dataset: Dataset, contract: Contract) -> Prepared:
+    facts = build_facts(dataset.tables, contract, dataset.dimensions)
     if not facts.can("leads"):
         return Prepared(dataset, facts, pl.DataFrame())
-    window = int(terms.definitions.get("duplicate_company_window_days", 30))
-    return Prepared(dataset, facts, duplicate_groups(facts.leads, window))
+    return Prepared(dataset, facts, duplicate_groups(facts.leads, contract.duplicate_window_days))
 
 
-@dataclass(frozen=True)
-class View:
-    """The data a page draws: all facts, and the leads and deals the filters keep."""
-
-    dataset: Dataset
-    facts: Facts
-    duplicates: pl.DataFrame
-    contract: Contract
-    filters: Filters
-    leads: pl.DataFrame
-    opportunities: pl.DataFrame
-    scale: alt.Scale
-    is_sample: bool
-
-
-def contract() -> Contract:
-    """The session's contract: the bundled one unless the user uploaded their own."""
+def session_contract() -> Contract:
+    """The session's contract: the bundled one unless the user gave their own (use_contract)."""
     return load_contract(st.session_state.get("contract_text"))
+
+
+def use_contract(text: str) -> str | None:
+    """Put a contract in force for this session; a bad one is refused with the sentence why,
+    and the previous contract stays in force."""
+    try:
+        load_contract(text)
+    except ContractError as exc:
+        return str(exc)
+    st.session_state["contract_text"] = text
+    return None
 
 
 @st.cache_resource(show_spinner="Loading the sample data…", max_entries=4)
 def sample_dataset(contract_text: str) -> Prepared:
     """The bundled sample: public, identical for everyone, so one shared copy is fine."""
-    terms = load_contract(contract_text)
+    contract = load_contract(contract_text)
     files = [read_upload(name, (SAMPLE_DIR / name).read_bytes()).loaded for name in SAMPLE_FILES]
-    plan, _ = plan_tables(files, terms)
-    return prepare(build_dataset(plan, terms), terms)
+    plan, _ = plan_tables(files, contract)
+    return prepare(build_dataset(plan, contract), contract)
 
 
 def uploads() -> list[UploadedFile]:
@@ -120,7 +111,7 @@ def uploads() -> list[UploadedFile]:
     return [cache[f] for f in current]
 
 
-def uploaded_dataset(terms: Contract) -> tuple[Prepared, list[str]]:
+def uploaded_dataset(contract: Contract) -> tuple[Prepared, list[str]]:
     """Map and validate the uploads; recomputed only when files, choices or contract change."""
     in_uploader = {f.file_id: f for f in st.session_state.get("uploader") or []}
     readable = [in_uploader[i] for i, u in st.session_state["uploads"].items() if u.loaded]
@@ -128,7 +119,7 @@ def uploaded_dataset(terms: Contract) -> tuple[Prepared, list[str]]:
     overrides = st.session_state.setdefault("overrides", {})
     key = hashlib.sha256(
         json.dumps(
-            [[f.file_id for f in readable], choices, overrides, terms.text],
+            [[f.file_id for f in readable], choices, overrides, contract.text],
             sort_keys=True,
             default=str,
         ).encode()
@@ -140,8 +131,8 @@ def uploaded_dataset(terms: Contract) -> tuple[Prepared, list[str]]:
         ):
             started = time.perf_counter()
             loaded = [read_upload(f.name, f.getvalue()).loaded for f in readable]
-            plan, notes = plan_tables(loaded, terms, choices, overrides)
-            prepared = prepare(build_dataset(plan, terms), terms)
+            plan, notes = plan_tables(loaded, contract, choices, overrides)
+            prepared = prepare(build_dataset(plan, contract), contract)
         rows = sum(prepared.dataset.report.rows_in.values())
         log.info("validated %d rows in %.2f s", rows, time.perf_counter() - started)
         st.session_state.update(dataset_key=key, dataset=(prepared, notes))
@@ -150,65 +141,10 @@ def uploaded_dataset(terms: Contract) -> tuple[Prepared, list[str]]:
 
 def current_data() -> tuple[Prepared, list[str], bool]:
     """The data the pages show: uploads when the user chose them, else the sample."""
-    terms = contract()
+    contract = session_contract()
     if st.session_state.get("data_source", SAMPLE) == MINE:
         files = uploads()
         if any(f.loaded is not None for f in files):
-            prepared, notes = uploaded_dataset(terms)
+            prepared, notes = uploaded_dataset(contract)
             return prepared, notes, False
-    return sample_dataset(terms.text), [], True
-
-
-def view() -> View:
-    """The filtered view, set up by app.py's sidebar before the page runs."""
-    if "view" not in st.session_state:
-        # A fresh server whose first request is a deep link runs the page straight from the
-        # pages/ folder (Streamlit's old multipage mode, on until the process's first
-        # st.navigation call), skipping app.py. Switch that mode off and run the entry file.
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-    return st.session_state["view"]
-
-
-def highlighted() -> str | None:
-    """The source the user clicked on any chart of this page, highlighted on all of them."""
-    return st.session_state.get("highlight")
-
-
-def show_chart(chart: alt.Chart, table: pl.DataFrame, name: str, key: str) -> None:
-    """Chart, then its numbers one click away with a safe CSV download.
-
-    Clicking a source on a chart highlights it on every chart of the page.
-    """
-    clickable = chart.to_dict().get("params") is not None
-    event = st.altair_chart(
-        chart, width="stretch", key=key, on_select="rerun" if clickable else "ignore"
-    )
-    with st.expander("The numbers behind this chart"):
-        st.dataframe(table, hide_index=True)
-        st.download_button(
-            "Download as CSV",
-            lambda: safe_csv(table),  # built only when clicked
-            file_name=f"truce-{name}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-        )
-    picked = event.get("selection", {}).get("pick") or [] if clickable else []
-    source = picked[0].get("lead_source") if picked and isinstance(picked[0], dict) else None
-    # Act on a new click only: the chart keeps its selection after "Clear highlight".
-    seen = st.session_state.setdefault("seen_picks", {})
-    if source and seen.get(key) != source:
-        seen[key] = source
-        if source != highlighted():
-            st.session_state["highlight"] = source
-            st.rerun()
-
-
-def needs(what: str) -> None:
-    """Stop the page with a sentence saying which file or field would unlock it."""
-    st.info(what, icon=":material/info:")
-    st.stop()
-
-
-def percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
+    return sample_dataset(contract.text), [], True

@@ -1,0 +1,55 @@
+"""Do the leads close? The Win-rate page's numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from truce.contract import Contract
+from truce.filters import Selection
+from truce.metrics import win_rate
+from truce.views.options import Options
+
+NEEDS_OUTCOME = (
+    "Win rates need an outcome: upload opportunities (stage, won flag or won date), or map a "
+    "won flag (is_won) or won date (won_at) on the leads file."
+)
+
+
+@dataclass(frozen=True)
+class WinRateModel:
+    missing: str | None = None
+    leads: dict | None = None  # all selected leads: leads, won, lead_to_win_rate, revenue, ...
+    deals: dict | None = None  # all selected deals: opportunities, closed, won, win rate, ...
+    by_source: pl.DataFrame = field(default_factory=pl.DataFrame)  # lead and deal outcomes
+    priced: bool = False  # amounts known: revenue charts can be drawn
+    deals_by: dict[str, pl.DataFrame] = field(default_factory=dict)  # lead_source / owner
+    revenue: float | None = None  # won deals' amounts, else won leads' own; None: unknown
+
+
+def build(selection: Selection, contract: Contract, options: Options) -> WinRateModel:
+    """Every count the data has; `missing` says the page has no win rate to show."""
+    opps = selection.opportunities
+    leads, by_source = None, pl.DataFrame()
+    if selection.can("leads"):
+        leads = win_rate.lead_outcomes(selection.leads, by=None).row(0, named=True)
+        by_source = win_rate.by_source(selection.leads, opps)
+    deals, deals_by = None, {}
+    if selection.can("opportunities"):
+        if opps.height:
+            deals = win_rate.opportunity_outcomes(opps, by=None).row(0, named=True)
+        for group in ("lead_source", "owner"):
+            if opps.height and not opps[group].is_null().all():
+                table = win_rate.opportunity_outcomes(opps, by=group).drop_nulls(group)
+                deals_by[group] = table
+    unknown = not selection.can("outcome") and not selection.can("opportunities")
+    return WinRateModel(
+        missing=NEEDS_OUTCOME if unknown else None,
+        leads=leads,
+        deals=deals,
+        by_source=by_source,
+        priced=selection.can("amount"),
+        revenue=(win_rate.revenue(selection.leads, opps) if selection.can("amount") else None),
+        deals_by=deals_by,
+    )

@@ -1,0 +1,41 @@
+"""The view every page reads: the selection the sidebar made, the options, the contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import altair as alt
+import polars as pl
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from truce.contract import Contract
+from truce.filters import Selection
+from truce.pipeline import Dataset
+from truce.views.options import Options
+
+
+@dataclass(frozen=True)
+class View:
+    dataset: Dataset
+    duplicates: pl.DataFrame
+    contract: Contract
+    selection: Selection
+    options: Options  # the sidebar's: the one SLA
+    scale: alt.Scale  # one colour per source, on every page
+    is_sample: bool
+
+    def build(self, page, **options):
+        """The page model of `page` (a truce.views module), with this page's own options."""
+        return page.build(self.selection, self.contract, replace(self.options, **options))
+
+
+def view() -> View:
+    """The filtered view, set up by app.py's sidebar before the page runs."""
+    if "view" not in st.session_state:
+        # A fresh server whose first request is a deep link runs the page straight from the
+        # pages/ folder (Streamlit's old multipage mode, on until the process's first
+        # st.navigation call), skipping app.py. Switch that mode off and run the entry file.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return st.session_state["view"]

@@ -8,7 +8,7 @@ import polars as pl
 
 from truce.contract import Contract
 from truce.filters import Selection
-from truce.metrics import icp
+from truce.metrics import icp, shrinkage
 from truce.views.options import Options
 
 NEEDS_OUTCOME = "The profile needs leads with an outcome (opportunities, a won flag or a won date)."
@@ -26,7 +26,10 @@ class IcpModel:
     table: pl.DataFrame = field(default_factory=pl.DataFrame)  # per value, best rate first
     best: dict | None = None
     worst: dict | None = None
-    grid: pl.DataFrame = field(default_factory=pl.DataFrame)  # sources x values
+    grid: pl.DataFrame = field(default_factory=pl.DataFrame)  # sources x values, n and rates
+    shaded_by: str = (
+        "shrunk_rate"  # the grid's colour: shrunk_rate, or the raw rate without a prior
+    )
 
     @staticmethod
     def label_of(dimension: str) -> str:
@@ -42,6 +45,13 @@ def build(selection: Selection, contract: Contract, options: Options) -> IcpMode
         return IcpModel(NEEDS_DIMENSION)
     dimension = options.dimension if options.dimension in dimensions else dimensions[0]
     table = icp.by_dimension(leads, dimension)
+    # Each cell's rate shrunk towards the common one: a 1-of-1 cell is not the best cell.
+    shrunk = shrinkage.by_cell(leads, dimension).select(
+        "lead_source", dimension, "shrunk_rate", "shrunk_ci_low", "shrunk_ci_high"
+    )
+    grid = icp.source_heatmap(leads, dimension).join(
+        shrunk, on=["lead_source", dimension], how="left"
+    )
     return IcpModel(
         dimensions=dimensions,
         dimension=dimension,
@@ -49,5 +59,6 @@ def build(selection: Selection, contract: Contract, options: Options) -> IcpMode
         table=table,
         best=table.row(0, named=True),
         worst=table.row(-1, named=True),
-        grid=icp.source_heatmap(leads, dimension),
+        grid=grid,
+        shaded_by="shrunk_rate" if grid["shrunk_rate"].is_not_null().any() else "lead_to_win_rate",
     )

@@ -1,0 +1,66 @@
+"""Matured win rates: won within 30, 90 and 180 days of creation, open leads censored at the
+export date (truce.metrics.matured), by source and by quarterly cohort, with the curves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import polars as pl
+
+from truce.contract import Contract
+from truce.filters import Selection
+from truce.metrics import matured
+from truce.views.options import Options
+
+NEEDS = (
+    "Matured win rates need leads with a creation date (created_at) and an outcome "
+    "(opportunities, a won flag or a won date)."
+)
+NEEDS_WON_DATES = (
+    "Matured win rates need the date each lead was won (won_at, or a won opportunity's close "
+    "date): no won lead has one."
+)
+WHY = (
+    "A raw win rate counts every lead not won yet as a loss, so the latest cohorts look worse "
+    "only because their deals have not had time to close. The matured rate asks instead how "
+    "many leads were won within 30, 90 or 180 days, counting only leads old enough to tell; "
+    "n/a where no lead of the group is that old."
+)
+
+
+@dataclass(frozen=True)
+class MaturedModel:
+    missing: str | None = None
+    as_of: datetime | None = None  # the export date: the latest date in the leads
+    excluded: dict[str, int] = field(default_factory=dict)  # leads left out, per reason
+    by_source: pl.DataFrame = field(default_factory=pl.DataFrame)  # "All sources" first
+    by_cohort: pl.DataFrame = field(default_factory=pl.DataFrame)  # quarter of creation
+    source_curves: pl.DataFrame = field(default_factory=pl.DataFrame)  # weekly points
+    cohort_curves: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+    def left_out(self) -> str | None:
+        """The leads the estimate leaves out, in one sentence; None when none."""
+        parts = [f"{n:,} {why}" for why, n in self.excluded.items() if n]
+        return f"Left out: {'; '.join(parts)}." if parts else None
+
+
+def build(selection: Selection, contract: Contract, options: Options) -> MaturedModel:
+    if not selection.can("leads", "created_at", "outcome"):
+        return MaturedModel(NEEDS)
+    leads = selection.leads
+    if not leads.height:
+        return MaturedModel("No leads in the current filters.")
+    excluded = matured.excluded(leads)
+    won = int(leads["won"].fill_null(False).sum())
+    if won and excluded["won without a won date"] == won:
+        return MaturedModel(NEEDS_WON_DATES, excluded=excluded)
+    as_of = matured.export_date(leads)
+    return MaturedModel(
+        as_of=as_of,
+        excluded=excluded,
+        by_source=matured.matured_rates(leads, as_of),
+        by_cohort=matured.matured_rates(leads, as_of, by="cohort"),
+        source_curves=matured.curves(leads, as_of),
+        cohort_curves=matured.curves(leads, as_of, by="cohort"),
+    )

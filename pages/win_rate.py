@@ -38,6 +38,18 @@ if model.leads is not None:
         "The line is the 95% Wilson interval: a small source with a few lucky wins gets a wide "
         "line, so it cannot pass for a winner by chance."
     )
+    if model.shrunk_reason:
+        st.caption(f"Shrunk rates: n/a — {model.shrunk_reason}")
+    else:
+        ranked = model.ranked()
+        chart = charts.win_rate.ranked_chart(ranked, current.scale, highlight)
+        show_chart(chart, model.shrunk, "win-rate-ranked", "ranked_chart")
+        st.caption(
+            "Ranked fairly: each source's rate pulled towards the common one as much as it is "
+            "small (empirical Bayes). Filled: the shrunk rate and its 95% interval; hollow: the "
+            "raw won / leads. A source with 1 win in 2 leads does not top the list.",
+            help=terms.get("shrunk_win_rate"),
+        )
     if model.priced:
         chart = charts.win_rate.quantity_quality_chart(table, current.scale, highlight)
         show_chart(chart, table, "quantity-vs-quality", "quality_chart")

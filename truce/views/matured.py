@@ -11,6 +11,7 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.metrics import matured
+from truce.metrics.rates import wilson_interval
 from truce.views.options import Options
 
 NEEDS = (
@@ -38,6 +39,39 @@ class MaturedModel:
     by_cohort: pl.DataFrame = field(default_factory=pl.DataFrame)  # quarter of creation
     source_curves: pl.DataFrame = field(default_factory=pl.DataFrame)  # weekly points
     cohort_curves: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+    def cohort_rates(self, days: int = 90) -> pl.DataFrame:
+        """The cohort chart's data: per cohort the raw rate (Wilson interval) and the rate won
+        within `days` (its Greenwood interval), long."""
+        raw = self.by_cohort.with_columns(*wilson_interval("won", "leads", "raw")).select(
+            "cohort",
+            "leads",
+            pl.lit("Raw: won so far / leads").alias("estimate"),
+            pl.col("raw_rate").alias("rate"),
+            pl.col("raw_ci_low").alias("ci_low"),
+            pl.col("raw_ci_high").alias("ci_high"),
+        )
+        ripe = self.by_cohort.select(
+            "cohort",
+            "leads",
+            pl.lit(f"Won within {days} days").alias("estimate"),
+            pl.col(f"won_by_{days}d").alias("rate"),
+            pl.col(f"won_by_{days}d_ci_low").alias("ci_low"),
+            pl.col(f"won_by_{days}d_ci_high").alias("ci_high"),
+        )
+        return pl.concat([raw, ripe]).sort("cohort", "estimate")
+
+    def youngest(self, days: int = 90) -> str | None:
+        """The newest cohort in words: raw rate against its matured one, or why not."""
+        if self.by_cohort.is_empty():
+            return None
+        row = self.by_cohort.row(-1, named=True)
+        raw = row["raw_rate"]
+        ripe = row[f"won_by_{days}d"]
+        text = f"The newest cohort, {row['cohort']}, has won {raw:.1%} of its leads so far"
+        if ripe is None:
+            return f"{text}; none of its leads is {days} days old yet, so its matured rate is n/a."
+        return f"{text}, and {ripe:.1%} within {days} days of creation."
 
     def left_out(self) -> str | None:
         """The leads the estimate leaves out, in one sentence; None when none."""

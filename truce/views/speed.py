@@ -52,6 +52,32 @@ class SpeedModel:
             )
         )
 
+    def sources(self) -> tuple[str, ...]:
+        """ "All sources" first, then each source: the choices of the per-source chart."""
+        return tuple(self.by_band["lead_source"].unique(maintain_order=True))
+
+    def source_rates(self, source: str) -> pl.DataFrame:
+        """One source's chart data: per band, lead-to-win (and MQL -> SQL) with intervals."""
+        rows = self.by_band.filter(pl.col("lead_source") == source)
+        measures = [("Lead to win", "won", "leads", "lead_to_win_rate", "win_rate")]
+        if self.mql_to_sql:
+            measures.append(
+                ("MQL to SQL", "mqls_to_sql", "mqls", "mql_to_sql_rate", "mql_to_sql_rate")
+            )
+        return pl.concat(
+            rows.select(
+                "band",
+                "band_order",
+                pl.lit(name).alias("measure"),
+                pl.col(count).cast(pl.Int64).alias("count"),
+                pl.col(of).cast(pl.Int64).alias("of"),
+                pl.col(value).alias("rate"),
+                pl.col(f"{prefix}_ci_low").alias("ci_low"),
+                pl.col(f"{prefix}_ci_high").alias("ci_high"),
+            )
+            for name, count, of, value, prefix in measures
+        ).sort("band_order", "measure")
+
     def hbr_sentence(self) -> str:
         if self.hbr is None or self.hbr["ratio"] is None:
             return f"Your data: n/a — {self.hbr_reason}"

@@ -6,7 +6,7 @@ import streamlit as st
 
 from truce import charts
 from truce.briefing import BENCHMARKS, scorecard_html
-from truce.views import scorecard
+from truce.views import scorecard, verdict
 from ui.charts import show_chart
 from ui.text import needs
 from ui.view import view
@@ -45,7 +45,7 @@ else:
 
 st.download_button(
     "Download this scorecard (HTML to forward)",
-    scorecard_html(model, current.selection.filters.caption()),
+    scorecard_html(model, current.selection.filters.caption(), current.build(verdict)),
     "truce-scorecard.html",
     mime="text/html",
     key="scorecard_html",

@@ -12,12 +12,9 @@ from truce.contract import Contract
 from truce.filters import Selection
 from truce.metrics import matured
 from truce.metrics.rates import wilson_interval
+from truce.views.needs import lacking
 from truce.views.options import Options
 
-NEEDS = (
-    "Matured win rates need leads with a creation date (created_at) and an outcome "
-    "(opportunities, a won flag or a won date)."
-)
 NEEDS_WON_DATES = (
     "Matured win rates need the date each lead was won (won_at, or a won opportunity's close "
     "date): no won lead has one."
@@ -80,8 +77,9 @@ class MaturedModel:
 
 
 def build(selection: Selection, contract: Contract, options: Options) -> MaturedModel:
-    if not selection.can("leads", "created_at", "outcome"):
-        return MaturedModel(NEEDS)
+    missing = lacking(selection, "The matured win rate", "leads", "created_at", "outcome")
+    if missing:
+        return MaturedModel(missing)
     leads = selection.leads
     if not leads.height:
         return MaturedModel("No leads in the current filters.")

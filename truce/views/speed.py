@@ -11,14 +11,9 @@ from truce.contract import Contract
 from truce.filters import Selection
 from truce.metrics import speed_to_lead
 from truce.metrics.follow_up import band_labels
+from truce.views.needs import UNLOCKS, lacking
 from truce.views.options import Options
 
-NEEDS = {  # what the curve needs -> what would unlock it
-    "leads": "a leads file",
-    "created_at": "the leads' creation date (created_at)",
-    "follow_up": "sales touches (activities, or first_touch_at on the leads)",
-    "outcome": "an outcome (opportunities, a won flag or a won date)",
-}
 # HBR (2011) compared contact within an hour with contact after 24 hours or more.
 HBR_BOUNDS = (1.0, 24.0)
 HBR = (
@@ -110,9 +105,9 @@ def _hbr(leads: pl.DataFrame) -> tuple[dict | None, str | None]:
 
 
 def build(selection: Selection, contract: Contract, options: Options) -> SpeedModel:
-    lacking = [unlock for need, unlock in NEEDS.items() if not selection.can(need)]
-    if lacking:
-        return SpeedModel(f"The speed-to-lead curve needs {' and '.join(lacking)}.")
+    missing = lacking(selection, "The speed-to-lead curve", *UNLOCKS)
+    if missing:
+        return SpeedModel(missing)
     leads = selection.leads
     if not leads.height:
         return SpeedModel("No leads in the current filters.")

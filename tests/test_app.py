@@ -198,3 +198,24 @@ def test_a_fractional_sla_works_on_every_page() -> None:
     assert metric(page(at, "pages/follow_up.py"), "Within 0.5 h").endswith("%")
     for path in pages():
         assert not page(at, path).error, path
+
+
+def test_verdict_page_on_sample(at: AppTest, demo) -> None:
+    """The first card's share of marketing leads never touched, counted here from the files."""
+    page(at, "pages/verdict.py")
+    leads = unique_leads(demo["leads"])
+    marketing = set(leads.filter(pl.col("lead_source") != "Outbound")["lead_id"])
+    never = len(untouched_ids(demo["leads"], demo["activities"]) & marketing)
+    assert metric(at, "Marketing-sourced leads never touched") == f"{never / len(marketing):.1%}"
+    assert any(m.value.startswith("**Answer: the data") for m in at.markdown)
+
+
+def test_gap_reference_from_a_shared_link() -> None:
+    """?gap_reference=Outbound compares every source with Outbound; an unknown one with all."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["gap_reference"] = "Outbound"
+    at.run()
+    page(at, "pages/verdict.py")
+    assert at.selectbox(key="gap_reference").value == "Outbound"
+    lines = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert lines and all(" vs Outbound, of which " in line for line in lines), lines

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from truce import charts
-from truce.metrics.matured import HORIZONS
 from truce.views import matured
 from ui.charts import show_chart
 from ui.text import md, needs
@@ -26,21 +25,13 @@ st.caption(f"Export date (the latest date in the data): {model.as_of:%Y-%m-%d}."
 if model.left_out():
     st.caption(model.left_out())
 
-columns = {"raw_rate": st.column_config.NumberColumn("Raw rate", format="percent")}
-for days in HORIZONS:
-    columns[f"won_by_{days}d"] = st.column_config.NumberColumn(
-        f"Won within {days} days", format="percent"
-    )
-    columns[f"won_by_{days}d_ci_low"] = st.column_config.NumberColumn("95% from", format="percent")
-    columns[f"won_by_{days}d_ci_high"] = st.column_config.NumberColumn("95% to", format="percent")
-
 st.subheader("Won within 30, 90 and 180 days, by source")
-st.dataframe(model.by_source, hide_index=True, column_config=columns)
-chart = charts.matured.curves_chart(model.source_curves, "lead_source", current.scale)
+st.dataframe(model.readable(model.by_source, "lead_source"), hide_index=True)
+chart = charts.matured.curves_chart(model.per_source_curves(), "lead_source", current.scale)
 show_chart(chart, model.source_curves, "matured-by-source", "matured_sources")
 
 st.subheader("By the quarter the leads were created")
-st.dataframe(model.by_cohort, hide_index=True, column_config=columns)
+st.dataframe(model.readable(model.by_cohort, "cohort"), hide_index=True)
 cohorts = model.cohort_rates()
 chart = charts.matured.cohort_chart(cohorts)
 show_chart(chart, cohorts, "raw-vs-matured-by-quarter", "matured_cohort_rates")

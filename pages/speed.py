@@ -46,8 +46,10 @@ chosen = st.selectbox(
     help="All sources together (not standardised), or one source.",
 )
 rates = model.source_rates(chosen)
-chart = charts.speed.band_chart(rates, model.band_labels, chosen)
-show_chart(chart, rates, "speed-by-band", "speed_source_chart")
+for measure, part in rates.group_by("measure", maintain_order=True):
+    chart = charts.speed.band_chart(part, model.band_labels, chosen, measure[0])
+    name = measure[0].lower().replace(" ", "-")
+    show_chart(chart, part, f"speed-{name}", f"speed_{name}_chart")
 st.caption(
     md(
         "Each point is a rate with its 95% Wilson interval: a band with few leads gets a long "

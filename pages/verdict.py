@@ -57,17 +57,17 @@ show_card(
     "follow_up",
     [
         (
-            f"Marketing-sourced leads touched {within}",
+            f"Marketing: touched {within}",
             pick(model.follow_up, "touched within the SLA", MARKETING),
             terms.get("sla_met"),
         ),
         (
-            f"Sales-sourced leads touched {within}",
+            f"Sales: touched {within}",
             pick(model.follow_up, "touched within the SLA", SALES),
             terms.get("sla_met"),
         ),
         (
-            "Marketing-sourced leads never touched",
+            "Marketing: never touched",
             pick(model.follow_up, "never touched", MARKETING),
             terms.get("followed_up"),
         ),
@@ -79,12 +79,12 @@ show_card(
     "closing",
     [
         (
-            f"Marketing-sourced leads touched {within}: won",
+            f"Marketing: won, of those touched {within}",
             pick(model.closing, worked, MARKETING),
             terms.get("lead_to_win_rate"),
         ),
         (
-            f"Sales-sourced leads touched {within}: won",
+            f"Sales: won, of those touched {within}",
             pick(model.closing, worked, SALES),
             terms.get("lead_to_win_rate"),
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tests.conftest import run_pipeline
@@ -89,8 +90,13 @@ def analyses(facts, contract, scale) -> dict:
             2 * (bands - 1),
         ),
         "speed_band": (
-            charts.speed.band_chart(speeds.source_rates("Email"), speeds.band_labels, "Email"),
-            2 * bands,  # lead to win and MQL to SQL
+            charts.speed.band_chart(
+                speeds.source_rates("Email").filter(pl.col("measure") == "Lead to win"),
+                speeds.band_labels,
+                "Email",
+                "Lead to win",
+            ),
+            bands,
         ),
         "matured_sources": (
             charts.matured.curves_chart(ripe.source_curves, "lead_source", scale),

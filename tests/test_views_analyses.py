@@ -207,6 +207,9 @@ def test_matured_censors_young_leads_by_hand(small, contract):
     raw = row(rates, "estimate", "Raw: won so far / leads")
     assert (raw["ci_low"], raw["ci_high"]) == pytest.approx(wilson(1, 3))
     assert model.left_out() is None
+    shown = row(model.readable(model.by_source, "lead_source"), "lead_source", "Email")
+    assert shown["raw rate"] == "25.0%" and shown["within 180 days (95%)"] == "n/a"
+    assert shown["within 30 days (95%)"].startswith("33.3% (")
 
 
 def test_matured_without_won_dates_says_so(contract):

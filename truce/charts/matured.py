@@ -43,7 +43,12 @@ def cohort_chart(frame: pl.DataFrame) -> alt.Chart:
         to_pandas(frame), title="Do recent cohorts really close worse, or are they just young?"
     )
     x = alt.X("cohort:N", title="Quarter the leads were created", axis=alt.Axis(labelAngle=0))
-    colour = alt.Color("estimate:N", title="Rate", legend=alt.Legend(orient="bottom"))
+    colour = alt.Color(
+        "estimate:N",
+        title="Rate",
+        scale=alt.Scale(scheme="tableau10"),
+        legend=alt.Legend(orient="bottom", labelLimit=400),
+    )
     tooltip = [
         alt.Tooltip("cohort:N", title="Quarter"),
         alt.Tooltip("estimate:N", title="Rate"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from truce.charts.base import PERCENT, to_pandas
+from truce.charts.base import PALETTE, PERCENT, to_pandas
 
 BAND_TITLE = "Time from creation to first sales touch"
 
@@ -18,7 +18,12 @@ def curve_chart(curve: pl.DataFrame, bands: tuple[str, ...]) -> alt.Chart:
         .encode(
             x=alt.X("band:N", title=BAND_TITLE, sort=list(bands), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("rate:Q", title="Lead-to-win rate (%)", axis=alt.Axis(format="%")),
-            color=alt.Color("curve:N", title="Curve", legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "curve:N",
+                title="Curve",
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(orient="bottom", labelLimit=400),
+            ),
             tooltip=[
                 alt.Tooltip("band:N", title="First touch"),
                 alt.Tooltip("curve:N", title="Curve"),
@@ -30,34 +35,27 @@ def curve_chart(curve: pl.DataFrame, bands: tuple[str, ...]) -> alt.Chart:
     )
 
 
-def band_chart(frame: pl.DataFrame, bands: tuple[str, ...], source: str) -> alt.Chart:
-    """One source's rates per band (long: measure, rate, ci_low, ci_high, n), each a point
-    with its 95% Wilson interval."""
-    base = alt.Chart(to_pandas(frame), title=f"{source}: how do the rates move with speed?")
+def band_chart(frame: pl.DataFrame, bands: tuple[str, ...], source: str, measure: str):
+    """One source's rate of one measure per band (rows: rate, ci_low, ci_high, count, of),
+    each a point with its 95% Wilson interval."""
+    base = alt.Chart(to_pandas(frame), title=f"{source}: does the {measure} rate fall with time?")
     x = alt.X("band:N", title=BAND_TITLE, sort=list(bands), axis=alt.Axis(labelAngle=0))
-    colour = alt.Color("measure:N", title="Rate", legend=alt.Legend(orient="bottom"))
+    y_title = f"{measure} rate (%)"
     tooltip = [
         alt.Tooltip("band:N", title="First touch"),
-        alt.Tooltip("measure:N", title="Rate"),
-        alt.Tooltip("rate:Q", title="Rate", format=PERCENT),
+        alt.Tooltip("rate:Q", title=f"{measure} rate", format=PERCENT),
         alt.Tooltip("ci_low:Q", title="95% interval from", format=PERCENT),
         alt.Tooltip("ci_high:Q", title="95% interval to", format=PERCENT),
         alt.Tooltip("count:Q", title="Count", format=","),
-        alt.Tooltip("of:Q", title="Of leads", format=","),
+        alt.Tooltip("of:Q", title="Of", format=","),
     ]
-    interval = base.mark_rule(strokeWidth=3, opacity=0.6).encode(
+    interval = base.mark_rule(strokeWidth=3, color=PALETTE[0], opacity=0.6).encode(
         x=x,
-        xOffset="measure:N",
-        y=alt.Y("ci_low:Q", title="Rate (%)", axis=alt.Axis(format="%")),
+        y=alt.Y("ci_low:Q", title=y_title, axis=alt.Axis(format="%")),
         y2="ci_high:Q",
-        color=colour,
         tooltip=tooltip,
     )
-    point = base.mark_point(filled=True, size=80).encode(
-        x=x,
-        xOffset="measure:N",
-        y=alt.Y("rate:Q", title="Rate (%)"),
-        color=colour,
-        tooltip=tooltip,
+    point = base.mark_point(filled=True, size=80, color=PALETTE[0]).encode(
+        x=x, y=alt.Y("rate:Q", title=y_title), tooltip=tooltip
     )
     return interval + point

@@ -26,7 +26,13 @@ def card_chart(measures: pl.DataFrame, title: str) -> alt.Chart:
         alt.Tooltip("ci_low:Q", title="95% interval from", format=PERCENT),
         alt.Tooltip("ci_high:Q", title="95% interval to", format=PERCENT),
     ]
-    colour = alt.Color("measure:N", title="Measure", legend=alt.Legend(orient="bottom"))
+    several = measures["measure"].n_unique() > 1  # one measure: its name is in the title
+    colour = alt.Color(
+        "measure:N",
+        title="Measure",
+        scale=alt.Scale(scheme="tableau10"),
+        legend=alt.Legend(orient="bottom", labelLimit=400) if several else None,
+    )
     interval = base.mark_rule(strokeWidth=3).encode(
         y=y,
         yOffset="measure:N",
@@ -53,11 +59,12 @@ def gap_chart(parts: pl.DataFrame, reference: str) -> alt.Chart:
         to_pandas(parts),
         title=f"Whose gap is it? Each source's lead-to-win rate against {reference}, split",
     )
-    y = alt.Y(
-        "lead_source:N",
-        title=None,
-        sort=alt.EncodingSortField("difference_points", order="ascending"),
+    # An explicit order: a sort by field is dropped by Vega-Lite when layers are combined.
+    order = parts.sort("difference_points", "lead_source")["lead_source"].unique(
+        maintain_order=True
     )
+    y = alt.Y("lead_source:N", title=None, sort=order.to_list())
+    x_title = f"Difference in lead-to-win rate from {reference} (percentage points)"
     tooltip = [
         alt.Tooltip("lead_source:N", title="Source"),
         alt.Tooltip("difference_points:Q", title="Whole difference (pts)", format="+.1f"),
@@ -66,10 +73,7 @@ def gap_chart(parts: pl.DataFrame, reference: str) -> alt.Chart:
     ]
     bars = base.mark_bar().encode(
         y=y,
-        x=alt.X(
-            "points:Q",
-            title=f"Difference in lead-to-win rate from {reference} (percentage points)",
-        ),
+        x=alt.X("points:Q", title=x_title),
         color=alt.Color(
             "part:N", title="Part of the gap", scale=PART_SCALE, legend=alt.Legend(orient="bottom")
         ),
@@ -77,7 +81,7 @@ def gap_chart(parts: pl.DataFrame, reference: str) -> alt.Chart:
     )
     whole = base.mark_tick(color="black", thickness=2, size=22).encode(
         y=y,
-        x=alt.X("difference_points:Q", title="Difference (percentage points)"),
+        x=alt.X("difference_points:Q", title=x_title),
         tooltip=tooltip,
     )
     return (bars + whole).properties(height=rows_height(parts["lead_source"].n_unique()))

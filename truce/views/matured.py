@@ -11,6 +11,7 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.metrics import matured
+from truce.metrics.matured import HORIZONS
 from truce.metrics.rates import wilson_interval
 from truce.views.needs import lacking
 from truce.views.options import Options
@@ -36,6 +37,35 @@ class MaturedModel:
     by_cohort: pl.DataFrame = field(default_factory=pl.DataFrame)  # quarter of creation
     source_curves: pl.DataFrame = field(default_factory=pl.DataFrame)  # weekly points
     cohort_curves: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+    def per_source_curves(self) -> pl.DataFrame:
+        """The sources' curves without "All sources" (drawn in the sources' own colours)."""
+        return self.source_curves.filter(pl.col("lead_source") != matured.ALL)
+
+    @staticmethod
+    def readable(table: pl.DataFrame, key: str) -> pl.DataFrame:
+        """A rates table as the page shows it: each rate with its interval in one cell,
+        "n/a" where no lead of the group is old enough."""
+
+        def cell(value: str) -> pl.Expr:
+            low, high = pl.col(f"{value}_ci_low"), pl.col(f"{value}_ci_high")
+            rate = pl.format("{}%", (pl.col(value) * 100).round(1))
+            interval = pl.format(" ({}–{}%)", (low * 100).round(1), (high * 100).round(1))
+            return (
+                pl.when(pl.col(value).is_null())
+                .then(pl.lit("n/a"))
+                .when(low.is_null())
+                .then(rate)
+                .otherwise(pl.concat_str(rate, interval))
+            )
+
+        return table.select(
+            key,
+            "leads",
+            "won",
+            pl.format("{}%", (pl.col("raw_rate") * 100).round(1)).alias("raw rate"),
+            *(cell(f"won_by_{t}d").alias(f"within {t} days (95%)") for t in HORIZONS),
+        )
 
     def cohort_rates(self, days: int = 90) -> pl.DataFrame:
         """The cohort chart's data: per cohort the raw rate (Wilson interval) and the rate won

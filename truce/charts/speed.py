@@ -38,7 +38,9 @@ def curve_chart(curve: pl.DataFrame, bands: tuple[str, ...]) -> alt.Chart:
 def band_chart(frame: pl.DataFrame, bands: tuple[str, ...], source: str, measure: str):
     """One source's rate of one measure per band (rows: rate, ci_low, ci_high, count, of),
     each a point with its 95% Wilson interval."""
-    base = alt.Chart(to_pandas(frame), title=f"{source}: does the {measure} rate fall with time?")
+    base = alt.Chart(
+        to_pandas(frame), title=f"{source}: does the {measure.lower()} rate fall with time?"
+    )
     x = alt.X("band:N", title=BAND_TITLE, sort=list(bands), axis=alt.Axis(labelAngle=0))
     y_title = f"{measure} rate (%)"
     tooltip = [

@@ -162,11 +162,9 @@ def ranked_chart(ranked: pl.DataFrame, scale: alt.Scale, highlight: str | None =
         x=alt.X("rate:Q", title=x_title),
         color=colour,
         opacity=opacity,
-        shape=alt.Shape(
-            "estimate:N",
-            title="Estimate",
-            legend=alt.Legend(orient="bottom", labelLimit=400, symbolStrokeColor="#555"),
-        ),
+        # Filled or hollow says which estimate (the caption under the chart): a shape legend
+        # would draw both symbols white.
+        shape=alt.Shape("estimate:N", legend=None),
         fill=alt.condition(
             alt.datum.estimate == "Shrunk (posterior mean)", colour, alt.value("white")
         ),

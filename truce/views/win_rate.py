@@ -9,6 +9,7 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.metrics import win_rate
+from truce.views import breakdown
 from truce.views.options import Options
 
 NEEDS_OUTCOME = (
@@ -26,6 +27,9 @@ class WinRateModel:
     priced: bool = False  # amounts known: revenue charts can be drawn
     deals_by: dict[str, pl.DataFrame] = field(default_factory=dict)  # lead_source / owner
     revenue: float | None = None  # won deals' amounts, else won leads' own; None: unknown
+    breakdowns: tuple[str, ...] = ()  # columns the page can split by (owner, product, sector)
+    breakdown: str | None = None
+    by_breakdown: pl.DataFrame | None = None  # per value: deals, won, lost, rates (dimensions)
 
 
 def build(selection: Selection, contract: Contract, options: Options) -> WinRateModel:
@@ -44,6 +48,8 @@ def build(selection: Selection, contract: Contract, options: Options) -> WinRate
                 table = win_rate.opportunity_outcomes(opps, by=group).drop_nulls(group)
                 deals_by[group] = table
     unknown = not selection.can("outcome") and not selection.can("opportunities")
+    breakdowns = breakdown.columns(selection)
+    column = breakdown.pick(breakdowns, options.breakdown)
     return WinRateModel(
         missing=NEEDS_OUTCOME if unknown else None,
         leads=leads,
@@ -52,4 +58,7 @@ def build(selection: Selection, contract: Contract, options: Options) -> WinRate
         priced=selection.can("amount"),
         revenue=(win_rate.revenue(selection.leads, opps) if selection.can("amount") else None),
         deals_by=deals_by,
+        breakdowns=breakdowns,
+        breakdown=column,
+        by_breakdown=breakdown.by(selection, column) if column else None,
     )

@@ -1,0 +1,92 @@
+"""The user's decisions about the uploads, kept in this session only.
+
+`table_choice`: file name -> its role (a table, "leads + opportunities", "lookup", None to
+leave it out); `overrides`: table -> {field: column}; `values`: table -> what raw values
+mean (Mapping.values: stage / status classes, lead-source aliases); `lookup_on`: lookup
+file name -> [its column, a loaded file's column]. Changing any of them rebuilds the data.
+"""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import streamlit as st
+
+from truce.contract import Contract
+from truce.mapping import read_mapping_file
+
+KEYS = ("table_choice", "overrides", "values", "lookup_on")
+
+
+def decisions() -> dict:
+    state = st.session_state
+    return {key: state.setdefault(key, {}) for key in KEYS}
+
+
+def version(value: object) -> str:
+    """A short fingerprint of a stored choice: a widget keyed by it starts fresh when the
+    choice changes from elsewhere (a saved mapping), so stale edits never come back."""
+    return f"{abs(hash(json.dumps(value, sort_keys=True, ensure_ascii=False))) % 10**8}"
+
+
+def set_role(name: str, key: str) -> None:
+    decisions()["table_choice"][name] = st.session_state[key]
+
+
+def set_column(table: str, field: str, key: str, current: dict[str, str | None]) -> None:
+    """One field's column; every other field keeps the column it shows now (a column may
+    feed two fields), so a choice never moves another one."""
+    decisions()["overrides"][table] = {**current, field: st.session_state[key]}
+
+
+def set_lookup_pair(name: str, left_key: str, right_key: str) -> None:
+    left, right = st.session_state[left_key], st.session_state[right_key]
+    pairs = decisions()["lookup_on"]
+    if left and right:
+        pairs[name] = [left, right]
+    else:
+        pairs.pop(name, None)
+
+
+def store_values(tables: list[str], field: str, chosen: dict[str, str]) -> bool:
+    """Put one field's value meanings on `tables`; True when that changed anything."""
+    values = decisions()["values"]
+    changed = False
+    for table in tables:
+        fields = values.setdefault(table, {})
+        if fields.get(field, {}) != chosen:
+            fields[field] = chosen
+            changed = True
+    return changed
+
+
+def apply_saved_mapping(upload, contract: Contract) -> str | None:
+    """A mapping JSON downloaded before: its columns and value meanings put in force once
+    per uploaded file (later edits on the page are not undone by it). The sentence why it
+    cannot be used, else None."""
+    if st.session_state.get("saved_mapping_applied") == upload.file_id:
+        return None
+    try:
+        saved = read_mapping_file(upload.getvalue().decode("utf-8", "replace"), contract)
+    except ValueError as exc:
+        return str(exc)
+    chosen = decisions()
+    for table, columns, values in saved:
+        chosen["overrides"][table] = columns
+        chosen["values"][table] = values
+    st.session_state["saved_mapping_applied"] = upload.file_id
+    st.rerun()
+    return None
+
+
+def edited_frame(frame: pl.DataFrame, key: str, column: str, options: list[str]) -> pl.DataFrame:
+    """A value table with one column to pick from `options` (the rest read-only)."""
+    config = {column: st.column_config.SelectboxColumn(options=options, required=False)}
+    return st.data_editor(
+        frame,
+        key=key,
+        hide_index=True,
+        disabled=[c for c in frame.columns if c != column],
+        column_config=config,
+    )

@@ -152,23 +152,35 @@ def column_mapping(table: str) -> None:
 
 
 def value_classes(table: str) -> None:
-    """Every stage / status value with its count: the user marks what each one means."""
+    """Every stage / status value with its count: the user lists what each one means."""
     listed = values_to_classify(dataset.tables, state["values"], contract)
-    for (where, field), frame in listed.items():
-        if where != table or not frame.height:
+    for (where, field), counts in listed.items():
+        if where != table or not counts.height:
             continue
         if field not in CLASSES:
             st.caption(f"{field}: values as read (a flag's meaning is fixed).")
-            st.dataframe(frame, hide_index=True)
+            st.dataframe(counts, hide_index=True)
             continue
-        unclassified = frame["class"].null_count()
-        st.markdown(f"**What each {field} value means** — {unclassified:,} not classified yet")
-        stored = state["values"].get(table, {}).get(field, {})
-        key = f"classes_{table}_{field}_{chosen.version(stored)}"
-        edited = chosen.edited_frame(frame, key, "class", data.class_options(field))
-        picked = data.chosen_classes(edited, field, contract)
-        if chosen.store_values([table], field, picked):
-            st.rerun()
+        now = data.classes_now(counts)
+        label = dict(counts.select("value", "count").rows())
+        st.markdown(f"**What each {field} value means**")
+        st.caption(
+            f"Prefilled from the contract; {sum(c is None for c in now.values()):,} of "
+            f"{len(now):,} values not classified yet. A value in no list counts as open. "
+            "Saved with the mapping download."
+        )
+        lists = data.class_lists(field)
+        for column, cls in zip(st.columns(len(lists)), lists, strict=True):
+            key = f"class_{table}_{field}_{cls}"
+            st.session_state[key] = [v for v, c in now.items() if c == cls]
+            column.multiselect(
+                data.CLASS_LABELS[cls],
+                list(now),
+                format_func=lambda v, label=label: f"{v} ({label[v]:,})",
+                key=key,
+                on_change=chosen.set_class,
+                args=(table, field, cls, key, now, contract),
+            )
 
 
 def source_aliases() -> None:
@@ -178,15 +190,29 @@ def source_aliases() -> None:
         return
     st.subheader("Lead sources the contract does not know")
     st.caption(
-        "Assign each to one of the contract's sources, or keep it as a source of its own. "
-        "Saved with the mapping download."
+        "Assign each to one of the contract's sources, or keep it as a source of its own; "
+        "an undecided value is reported as an unknown source. Saved with the mapping download."
     )
     aliases = data.aliases_in_force(state["values"])
-    key = f"aliases_{chosen.version(aliases)}"
-    frame = data.alias_rows(unknown, aliases)
-    edited = chosen.edited_frame(frame, key, "source", [data.KEEP, *contract.sources])
-    if chosen.store_values(list(dataset.mappings), "lead_source", data.chosen_aliases(edited)):
-        st.rerun()
+    options = [None, data.KEEP, *contract.sources]
+    tables = list(dataset.mappings)
+    columns = st.columns(3)
+    for number, (value, rows) in enumerate(unknown.head(data.ALIASES_SHOWN).rows()):
+        key = f"alias_{number}"
+        st.session_state[key] = data.alias_choice(value, aliases)
+        columns[number % 3].selectbox(
+            f"{md(value)} ({rows:,} rows)",
+            options,
+            format_func=lambda c: "(undecided)" if c is None else c,
+            key=key,
+            on_change=chosen.set_alias,
+            args=(tables, value, key, aliases),
+        )
+    if unknown.height > data.ALIASES_SHOWN:
+        st.caption(
+            f"{unknown.height - data.ALIASES_SHOWN:,} rarer values are not listed: edit the "
+            "downloaded mapping's lead_source values to assign them."
+        )
 
 
 for table, mapping in dataset.mappings.items():

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 
-import polars as pl
 import streamlit as st
 
 from truce.contract import Contract
 from truce.mapping import read_mapping_file
+from truce.views import data
 
 KEYS = ("table_choice", "overrides", "values", "lookup_on")
 
@@ -49,16 +49,23 @@ def set_lookup_pair(name: str, left_key: str, right_key: str) -> None:
         pairs.pop(name, None)
 
 
-def store_values(tables: list[str], field: str, chosen: dict[str, str]) -> bool:
-    """Put one field's value meanings on `tables`; True when that changed anything."""
+def store_values(tables: list[str], field: str, chosen: dict[str, str]) -> None:
+    """Put one field's value meanings on `tables` (aliases hold for every file)."""
     values = decisions()["values"]
-    changed = False
     for table in tables:
-        fields = values.setdefault(table, {})
-        if fields.get(field, {}) != chosen:
-            fields[field] = chosen
-            changed = True
-    return changed
+        values.setdefault(table, {})[field] = chosen
+
+
+def set_class(
+    table: str, field: str, cls: str, key: str, now: dict[str, str | None], contract: Contract
+) -> None:
+    """The user changed the list of values meaning `cls`."""
+    classes = data.reclassify(now, cls, st.session_state[key])
+    store_values([table], field, data.chosen_classes(classes, field, contract))
+
+
+def set_alias(tables: list[str], value: str, key: str, aliases: dict[str, str]) -> None:
+    store_values(tables, "lead_source", data.assign(aliases, value, st.session_state[key]))
 
 
 def apply_saved_mapping(upload, contract: Contract) -> str | None:
@@ -78,15 +85,3 @@ def apply_saved_mapping(upload, contract: Contract) -> str | None:
     st.session_state["saved_mapping_applied"] = upload.file_id
     st.rerun()
     return None
-
-
-def edited_frame(frame: pl.DataFrame, key: str, column: str, options: list[str]) -> pl.DataFrame:
-    """A value table with one column to pick from `options` (the rest read-only)."""
-    config = {column: st.column_config.SelectboxColumn(options=options, required=False)}
-    return st.data_editor(
-        frame,
-        key=key,
-        hide_index=True,
-        disabled=[c for c in frame.columns if c != column],
-        column_config=config,
-    )

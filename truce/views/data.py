@@ -159,36 +159,61 @@ def choice_of(role: str | None) -> str | tuple[str, ...] | None:
 # --- what the values mean ---
 
 
-def class_options(field_name: str) -> list[str]:
-    return list(CLASSES[field_name][1])
+CLASS_LABELS = {
+    "won": "Won",
+    "lost": "Lost",
+    "mql": "MQL",
+    "sql": "SQL",
+    "disqualified": "Disqualified",
+}
 
 
-def chosen_classes(edited: pl.DataFrame, field_name: str, contract: Contract) -> dict[str, str]:
-    """The user's classes from the edited value table (value, class): every value whose class
-    is not what the contract already says. An empty class means "as the contract says"."""
+def class_lists(field_name: str) -> list[str]:
+    """The classes a user puts values in; a value in none of them counts as open."""
+    return [c for c in CLASSES[field_name][1] if c != "open"]
+
+
+def classes_now(counts: pl.DataFrame) -> dict[str, str | None]:
+    """Value -> its class now (None: not classified), from values_to_classify's table."""
+    return dict(counts.select("value", "class").rows())
+
+
+def reclassify(now: dict[str, str | None], cls: str, picked: list[str]) -> dict[str, str | None]:
+    """The list of `cls` set to `picked`: those values move to it (out of any other list);
+    values taken out of it count as open."""
+    out = {v: ("open" if c == cls else c) for v, c in now.items()}
+    out.update(dict.fromkeys(picked, cls))
+    return out
+
+
+def chosen_classes(
+    classes: dict[str, str | None], field_name: str, contract: Contract
+) -> dict[str, str]:
+    """What to save: every value whose class is not what the contract already says (a value
+    the contract does not know counts as open, so "open" need not be saved for it)."""
     prefill = contract_classes(field_name, contract)
     return {
         value: cls
-        for value, cls in edited.select("value", "class").rows()
-        if cls is not None and prefill.get(value_key(value)) != cls
+        for value, cls in classes.items()
+        if cls is not None and prefill.get(value_key(value), "open") != cls
     }
 
 
-def alias_rows(unknown: pl.DataFrame, aliases: dict[str, str]) -> pl.DataFrame:
-    """The unknown source values with their counts and the source each is assigned to (empty:
-    not decided, reported as an unknown source)."""
-    shown = [KEEP if aliases.get(v) == v else aliases.get(v) for v in unknown["value"]]
-    return unknown.with_columns(pl.Series("source", shown, dtype=pl.String))
+ALIASES_SHOWN = 20  # unknown source values with a picker; the rest via a saved mapping
 
 
-def chosen_aliases(edited: pl.DataFrame) -> dict[str, str]:
-    """Raw value -> canonical source, from the edited alias table; "keep" makes a value a
-    source of its own (no longer reported as unknown)."""
-    return {
-        value: value if source == KEEP else source
-        for value, source in edited.select("value", "source").rows()
-        if source
-    }
+def alias_choice(value: str, aliases: dict[str, str]) -> str | None:
+    """What a raw source value is assigned to now: a source, KEEP, or None (undecided)."""
+    target = aliases.get(value)
+    return KEEP if target == value else target
+
+
+def assign(aliases: dict[str, str], value: str, choice: str | None) -> dict[str, str]:
+    """The aliases with one raw value assigned (KEEP: a source of its own; None: undecided)."""
+    out = {k: v for k, v in aliases.items() if k != value}
+    if choice is not None:
+        out[value] = value if choice == KEEP else choice
+    return out
 
 
 # --- the landing page's summary ---

@@ -17,6 +17,8 @@ from ui.view import view
 
 NOT_MAPPED = "(not mapped)"
 LEAVE_OUT = "(leave this file out)"
+SHARED = "(the column both files share)"
+UNDECIDED = "(undecided)"
 
 st.title("Your data, checked against the contract")
 current = view()
@@ -66,6 +68,7 @@ for number, file in enumerate(files):
         f"{md(file.name)} holds",
         options,
         format_func=lambda role: LEAVE_OUT if role is None else role,
+        placeholder=LEAVE_OUT,
         key=key,
         on_change=chosen.set_role,
         args=(file.name, key),
@@ -86,7 +89,8 @@ for number, file in enumerate(files):
             column.selectbox(
                 label,
                 [None, *picks],
-                format_func=lambda c: "(the column both files share)" if c is None else c,
+                format_func=lambda c: SHARED if c is None else c,
+                placeholder=SHARED,
                 key=widget,
                 on_change=chosen.set_lookup_pair,
                 args=(file.name, left, right),
@@ -145,6 +149,7 @@ def column_mapping(table: str) -> None:
             format_func=lambda c: (
                 NOT_MAPPED if c is None else profiles[c].label(c) if c in profiles else c
             ),
+            placeholder=NOT_MAPPED,
             key=key,
             on_change=chosen.set_column,
             args=(table, name, key, current_columns),
@@ -203,7 +208,8 @@ def source_aliases() -> None:
         columns[number % 3].selectbox(
             f"{md(value)} ({rows:,} rows)",
             options,
-            format_func=lambda c: "(undecided)" if c is None else c,
+            format_func=lambda c: UNDECIDED if c is None else c,
+            placeholder=UNDECIDED,
             key=key,
             on_change=chosen.set_alias,
             args=(tables, value, key, aliases),

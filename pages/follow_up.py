@@ -51,13 +51,14 @@ if model.breakdowns:
         "Break down by",
         [None, *model.breakdowns],
         format_func=lambda c: "(choose a column)" if c is None else c,
+        placeholder="(choose a column)",
         key="follow_up_by",
         help="The owner, any column of the leads file the mapping did not use, or a lookup's "
         "column (a manager, an office).",
     )
 if model.by_breakdown is not None:
     st.caption(f"Follow-up by {md(model.breakdown)}: largest values first.")
-    st.table(breakdown.shown(model.by_breakdown, model.breakdown))
+    st.table(breakdown.shown(model.by_breakdown, model.breakdown, model.breakdown))
 
 untouched = model.untouched
 st.subheader(f"Leads never touched: {untouched.height:,}")

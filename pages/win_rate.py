@@ -78,6 +78,7 @@ if model.breakdowns:
         "Break down by",
         [None, *model.breakdowns],
         format_func=lambda c: "(choose a column)" if c is None else c,
+        placeholder="(choose a column)",
         key="win_rate_by",
         help="The owner, any column of your files the mapping did not use, or a lookup's column "
         "(a manager, a sector).",
@@ -87,7 +88,7 @@ if model.by_breakdown is not None:
         f"Win rates by {md(model.breakdown)}: largest values first. A value with few closed deals "
         "can look good or bad by chance."
     )
-    st.table(breakdown.shown(model.by_breakdown, "value"))
+    st.table(breakdown.shown(model.by_breakdown, "value", model.breakdown))
     st.download_button(
         "Download this breakdown (CSV)",
         lambda: safe_csv(model.by_breakdown),

@@ -47,12 +47,13 @@ RATES = ("opportunity_win_rate", "lead_to_win_rate", "followed_up_rate", "sla_me
 EMPTY = "(empty)"
 
 
-def shown(table: pl.DataFrame, column: str) -> pl.DataFrame:
-    """The largest values of a breakdown as text for a small table on the page: rates as
-    percentages, unknown as n/a (never 0), an empty value as "(empty)"."""
+def shown(table: pl.DataFrame, column: str, title: str) -> pl.DataFrame:
+    """The largest values of a breakdown as text for a small table on the page: the values
+    under `title`, rates as percentages, unknown as n/a (never 0), an empty value "(empty)",
+    headers in words."""
     head = table.head(SHOWN)
     return head.select(
-        pl.col(column).cast(pl.String).fill_null(EMPTY),
+        pl.col(column).cast(pl.String).fill_null(EMPTY).alias(title),
         *(
             (pl.col(c) * 100).round(1).cast(pl.String).add("%").fill_null("n/a")
             if c in RATES
@@ -60,4 +61,4 @@ def shown(table: pl.DataFrame, column: str) -> pl.DataFrame:
             for c in head.columns
             if c != column
         ),
-    )
+    ).rename(lambda c: c if c == title else c.replace("_", " "))

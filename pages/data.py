@@ -66,7 +66,7 @@ for number, file in enumerate(files):
     st.session_state[key] = roles[file.name]
     st.selectbox(
         f"{md(file.name)} holds",
-        options,
+        options if roles[file.name] in options else [*options, roles[file.name]],
         format_func=lambda role: LEAVE_OUT if role is None else role,
         placeholder=LEAVE_OUT,
         key=key,
@@ -80,13 +80,13 @@ for number, file in enumerate(files):
         columns = [c for t in inputs.tables.values() for c in t.profiles]
         left, right = f"lookup_left_{number}", f"lookup_right_{number}"
         pair = state["lookup_on"].get(file.name, [None, None])
-        st.session_state[left], st.session_state[right] = pair
         a, b = st.columns(2)
-        for column, widget, label, picks in (
-            (a, left, "Join its column", inputs.lookups.get(file.name, ())),
-            (b, right, "to this column of your files", dict.fromkeys(columns)),
+        for place, widget, label, picks, value in (
+            (a, left, "Join its column", inputs.lookups.get(file.name, ()), pair[0]),
+            (b, right, "to this column of your files", dict.fromkeys(columns), pair[1]),
         ):
-            column.selectbox(
+            st.session_state[widget] = value if value in picks else None
+            place.selectbox(
                 label,
                 [None, *picks],
                 format_func=lambda c: SHARED if c is None else c,

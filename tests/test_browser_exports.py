@@ -57,7 +57,9 @@ def table_rates(page: Page) -> dict[str, str]:
     return rows
 
 
-def test_deals_with_lookups_classified_and_split(server: str, browser: Browser) -> None:
+def test_deals_with_lookups_classified_and_split(
+    server: str, browser: Browser, tmp_path: Path
+) -> None:
     page, watch = new_page(browser, server)
     open_app(page, server)
     upload(page, [str(SHAPES / n) for n in ("deals_ru.csv", "accounts.csv", "users.csv")])
@@ -74,6 +76,11 @@ def test_deals_with_lookups_classified_and_split(server: str, browser: Browser) 
     expect(main.get_by_text(re.compile(r"users\.csv: joined to opportunities"))).to_be_visible()
     choose(page, "class_opportunities_stage_won", f"{WON} (4)")
     choose(page, "class_opportunities_stage_lost", f"{LOST} (2)")
+    # A column already used by another field: both keep it, the page settles (no rerun loop).
+    id_column = "ID — D1, D2, D3 (100% filled)"
+    choose(page, "map_opportunities_lead_id", id_column)
+    for field in ("lead_id", "opportunity_id"):
+        expect(page.locator(f".st-key-map_opportunities_{field} input")).to_have_value(id_column)
     shot(page, "exports-2-data-page")
 
     # The deal win rate appears: 4 won of 6 closed.
@@ -83,4 +90,12 @@ def test_deals_with_lookups_classified_and_split(server: str, browser: Browser) 
         choose(page, "win_rate_by", by)
         assert table_rates(page) == expected_win_rates(by)
         shot(page, f"exports-3-win-rate-by-{by.lower()}")
+
+    # The same file again, and another file of the same name: the Data page still works.
+    other = tmp_path / "deals_ru.csv"
+    other.write_text("ID,Stage\nX1,Won\n", encoding="utf-8")
+    upload(page, [str(SHAPES / "deals_ru.csv"), str(other)])
+    go(page, "data")
+    expect(page.get_by_text(re.compile("already feeds opportunities")).first).to_be_visible()
+    shot(page, "exports-4-same-names")
     watch.check()

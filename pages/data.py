@@ -139,6 +139,13 @@ def column_mapping(table: str) -> None:
         "leaves every other field as it is."
     )
     profiles = inputs.tables[table].profiles if table in inputs.tables else {}
+    unused = [c for c in file.frame.columns if c not in mapping.columns.values()]
+    if unused:
+        st.text(
+            f"Columns of {file.name} not used: {', '.join(unused[:12])}"
+            f"{'…' if len(unused) > 12 else ''}. Map one below if it holds a contract field; "
+            "the others can split the pages (Break down by)."
+        )
     current_columns = {f: mapping.columns.get(f) for f in fields}
     for name, spec in fields.items():
         key = f"map_{table}_{name}"

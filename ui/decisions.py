@@ -8,8 +8,6 @@ file name -> [its column, a loaded file's column]. Changing any of them rebuilds
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from truce.contract import Contract
@@ -22,12 +20,6 @@ KEYS = ("table_choice", "overrides", "values", "lookup_on")
 def decisions() -> dict:
     state = st.session_state
     return {key: state.setdefault(key, {}) for key in KEYS}
-
-
-def version(value: object) -> str:
-    """A short fingerprint of a stored choice: a widget keyed by it starts fresh when the
-    choice changes from elsewhere (a saved mapping), so stale edits never come back."""
-    return f"{abs(hash(json.dumps(value, sort_keys=True, ensure_ascii=False))) % 10**8}"
 
 
 def set_role(name: str, key: str) -> None:

@@ -18,12 +18,13 @@ if model.missing:
     needs(model.missing)
 
 dimension = model.dimension
-st.radio(
-    "Profile by",
+st.selectbox(
+    "Break down by",
     model.dimensions,
     format_func=model.label_of,
-    horizontal=True,
     key="icp_dimension",
+    help="Segment, company size, country, or any column of the leads file the mapping did not "
+    "use, or a lookup's column (a sector from an accounts table).",
 )
 label, best, worst = model.label, model.best, model.worst
 st.markdown(

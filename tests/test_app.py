@@ -219,3 +219,17 @@ def test_gap_reference_from_a_shared_link() -> None:
     assert at.selectbox(key="gap_reference").value == "Outbound"
     lines = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert lines and all(" vs Outbound, of which " in line for line in lines), lines
+
+
+def test_win_rate_breaks_down_by_owner_on_the_sample(at: AppTest, demo) -> None:
+    page(at, "pages/win_rate.py")
+    at.selectbox(key="win_rate_by").set_value("owner").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = at.table[0].value
+    # Deals per owner, counted here from the sample's file (the contract leaves out deals with
+    # a negative amount), largest first.
+    kept = demo["opportunities"].filter(~pl.col("amount").str.starts_with("-").fill_null(False))
+    counts = dict(kept.group_by("owner").len().rows())
+    listed = [int(n) for n in shown["opportunities"]]
+    assert dict(zip(shown["owner"], listed, strict=True)) == {o: counts[o] for o in shown["owner"]}
+    assert listed == sorted(listed, reverse=True)

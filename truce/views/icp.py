@@ -13,7 +13,8 @@ from truce.views.options import Options
 
 NEEDS_OUTCOME = "The profile needs leads with an outcome (opportunities, a won flag or a won date)."
 NEEDS_DIMENSION = (
-    "Map segment (industry), company_size or country on the leads file to see the profile."
+    "Map segment (industry), company_size or country on the leads file, or upload a lookup "
+    "(accounts with their sector) that shares a column with it, to see the profile."
 )
 
 
@@ -33,14 +34,17 @@ class IcpModel:
 
     @staticmethod
     def label_of(dimension: str) -> str:
-        return icp.DIMENSIONS[dimension]
+        """The contract field's name in words; any other column by its own name."""
+        return icp.DIMENSIONS.get(dimension, dimension)
 
 
 def build(selection: Selection, contract: Contract, options: Options) -> IcpModel:
     if not selection.can("leads", "outcome"):
         return IcpModel(NEEDS_OUTCOME)
     leads = selection.leads
-    dimensions = tuple(icp.dimensions_present(leads))
+    # The profile fields first, then any column of the leads (unmapped, or from a lookup).
+    extra = selection.facts.dimensions.get("leads", ())
+    dimensions = tuple(dict.fromkeys([*icp.dimensions_present(leads), *extra]))
     if not dimensions:
         return IcpModel(NEEDS_DIMENSION)
     dimension = options.dimension if options.dimension in dimensions else dimensions[0]
@@ -55,7 +59,7 @@ def build(selection: Selection, contract: Contract, options: Options) -> IcpMode
     return IcpModel(
         dimensions=dimensions,
         dimension=dimension,
-        label=icp.DIMENSIONS[dimension],
+        label=IcpModel.label_of(dimension),
         table=table,
         best=table.row(0, named=True),
         worst=table.row(-1, named=True),

@@ -9,6 +9,7 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.metrics import shrinkage, win_rate
+from truce.views import breakdown
 from truce.views.options import Options
 
 NEEDS_OUTCOME = (
@@ -45,6 +46,10 @@ class WinRateModel:
             value_name="rate",
         ).with_columns(pl.col("estimate").replace_strict(ESTIMATES))
 
+    breakdowns: tuple[str, ...] = ()  # columns the page can split by (owner, product, sector)
+    breakdown: str | None = None
+    by_breakdown: pl.DataFrame | None = None  # per value: deals, won, lost, rates (dimensions)
+
 
 def build(selection: Selection, contract: Contract, options: Options) -> WinRateModel:
     """Every count the data has; `missing` says the page has no win rate to show."""
@@ -63,6 +68,8 @@ def build(selection: Selection, contract: Contract, options: Options) -> WinRate
                 deals_by[group] = table
     unknown = not selection.can("outcome") and not selection.can("opportunities")
     shrunk, reason = _shrunk(selection)
+    breakdowns = breakdown.columns(selection)
+    column = breakdown.pick(breakdowns, options.breakdown)
     return WinRateModel(
         missing=NEEDS_OUTCOME if unknown else None,
         leads=leads,
@@ -73,6 +80,9 @@ def build(selection: Selection, contract: Contract, options: Options) -> WinRate
         deals_by=deals_by,
         shrunk=shrunk,
         shrunk_reason=reason,
+        breakdowns=breakdowns,
+        breakdown=column,
+        by_breakdown=breakdown.by(selection, column) if column else None,
     )
 
 

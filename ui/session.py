@@ -31,6 +31,8 @@ from truce.pipeline import (
     plan_tables,
     read_upload,
 )
+from truce.views import data
+from ui.decisions import decisions
 
 log = logging.getLogger("truce")
 # Reading and checking a million-lead export briefly needs about a gigabyte on top of the data.
@@ -112,16 +114,16 @@ def uploads() -> list[UploadedFile]:
 
 
 def uploaded_dataset(contract: Contract) -> tuple[Prepared, list[str]]:
-    """Map and validate the uploads; recomputed only when files, choices or contract change."""
+    """Map and validate the uploads; recomputed only when files, choices or contract change.
+
+    Also keeps, for the Data page, what the validated rows no longer tell (`data_inputs`:
+    column samples and unknown source values per table, lookups, files left out)."""
     in_uploader = {f.file_id: f for f in st.session_state.get("uploader") or []}
     readable = [in_uploader[i] for i, u in st.session_state["uploads"].items() if u.loaded]
-    choices = st.session_state.setdefault("table_choice", {})
-    overrides = st.session_state.setdefault("overrides", {})
+    chosen = decisions()
     key = hashlib.sha256(
         json.dumps(
-            [[f.file_id for f in readable], choices, overrides, contract.text],
-            sort_keys=True,
-            default=str,
+            [[f.file_id for f in readable], chosen, contract.text], sort_keys=True, default=str
         ).encode()
     ).hexdigest()
     if st.session_state.get("dataset_key") != key:
@@ -131,12 +133,30 @@ def uploaded_dataset(contract: Contract) -> tuple[Prepared, list[str]]:
         ):
             started = time.perf_counter()
             loaded = [read_upload(f.name, f.getvalue()).loaded for f in readable]
-            plan, notes = plan_tables(loaded, contract, choices, overrides)
-            prepared = prepare(build_dataset(plan, contract), contract)
+            files, lookups, left_out = data.split_files(loaded, contract, chosen["table_choice"])
+            plan, notes = plan_tables(
+                files,
+                contract,
+                data.table_choices(chosen["table_choice"]),
+                chosen["overrides"],
+                chosen["values"],
+            )
+            joined = data.lookups_with_pairs(lookups, chosen["lookup_on"])
+            prepared = prepare(build_dataset(plan, contract, lookups=joined), contract)
+            inputs = data.DataInputs(
+                tables=data.table_inputs(plan, contract),
+                lookups={f.name: tuple(f.frame.columns) for f in lookups},
+                left_out=tuple(left_out),
+            )
         rows = sum(prepared.dataset.report.rows_in.values())
         log.info("validated %d rows in %.2f s", rows, time.perf_counter() - started)
-        st.session_state.update(dataset_key=key, dataset=(prepared, notes))
+        st.session_state.update(dataset_key=key, dataset=(prepared, notes), data_inputs=inputs)
     return st.session_state["dataset"]
+
+
+def data_inputs() -> data.DataInputs:
+    """What the Data page shows beyond the dataset (empty for the sample)."""
+    return st.session_state.get("data_inputs", data.DataInputs())
 
 
 def current_data() -> tuple[Prepared, list[str], bool]:

@@ -100,7 +100,7 @@ def headline(
         "verdict": _verdict(verdict.build(selection, contract, options)),
         "decomposition": _decomposition(gap.build(selection, contract, options)),
         "speed_to_lead": _speed(speed.build(selection, contract, options)),
-        "matured_win_rate": _matured(matured.build(selection, contract, options)),
+        "matured_win_rate": _matured(matured.build(selection, contract, options, curves=False)),
     }
 
 
@@ -209,10 +209,14 @@ def _scorecard(card: scorecard.ScorecardModel) -> dict | None:
 
 def _by_segment(selection: Selection, contract: Contract, options: Options) -> dict:
     """Per profile dimension the data carries (segment, company_size, country)."""
-    first = icp.build(selection, contract, options)
+    first = icp.build(selection, contract, options, grid=False)
     out = {}
     for dimension in first.dimensions:
-        model = icp.build(selection, contract, replace(options, dimension=dimension))
+        model = first
+        if dimension != first.dimension:
+            model = icp.build(
+                selection, contract, replace(options, dimension=dimension), grid=False
+            )
         out[dimension] = [
             _clean({"value": row[dimension], **{k: row[k] for k in SEGMENT_KEYS}})
             for row in model.table.iter_rows(named=True)

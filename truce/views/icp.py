@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -38,7 +38,11 @@ class IcpModel:
         return icp.DIMENSIONS.get(dimension, dimension)
 
 
-def build(selection: Selection, contract: Contract, options: Options) -> IcpModel:
+def build(
+    selection: Selection, contract: Contract, options: Options, grid: bool = True
+) -> IcpModel:
+    """`grid=False` leaves the sources x values grid empty: the report prints only the
+    table, and the grid (with its shrinkage fit) is most of the work."""
     if not selection.can("leads", "outcome"):
         return IcpModel(NEEDS_OUTCOME)
     leads = selection.leads
@@ -49,20 +53,25 @@ def build(selection: Selection, contract: Contract, options: Options) -> IcpMode
         return IcpModel(NEEDS_DIMENSION)
     dimension = options.dimension if options.dimension in dimensions else dimensions[0]
     table = icp.by_dimension(leads, dimension)
-    # Each cell's rate shrunk towards the common one: a 1-of-1 cell is not the best cell.
-    shrunk = shrinkage.by_cell(leads, dimension).select(
-        "lead_source", dimension, "shrunk_rate", "shrunk_ci_low", "shrunk_ci_high"
-    )
-    grid = icp.source_heatmap(leads, dimension).join(
-        shrunk, on=["lead_source", dimension], how="left"
-    )
-    return IcpModel(
+    chosen = IcpModel(
         dimensions=dimensions,
         dimension=dimension,
         label=IcpModel.label_of(dimension),
         table=table,
         best=table.row(0, named=True),
         worst=table.row(-1, named=True),
-        grid=grid,
-        shaded_by="shrunk_rate" if grid["shrunk_rate"].is_not_null().any() else "lead_to_win_rate",
+    )
+    if not grid:
+        return chosen
+    # Each cell's rate shrunk towards the common one: a 1-of-1 cell is not the best cell.
+    shrunk = shrinkage.by_cell(leads, dimension).select(
+        "lead_source", dimension, "shrunk_rate", "shrunk_ci_low", "shrunk_ci_high"
+    )
+    cells = icp.source_heatmap(leads, dimension).join(
+        shrunk, on=["lead_source", dimension], how="left"
+    )
+    return replace(
+        chosen,
+        grid=cells,
+        shaded_by="shrunk_rate" if cells["shrunk_rate"].is_not_null().any() else "lead_to_win_rate",
     )

@@ -106,7 +106,11 @@ class MaturedModel:
         return f"Left out: {'; '.join(parts)}." if parts else None
 
 
-def build(selection: Selection, contract: Contract, options: Options) -> MaturedModel:
+def build(
+    selection: Selection, contract: Contract, options: Options, curves: bool = True
+) -> MaturedModel:
+    """`curves=False` leaves the curves empty: the report prints only the rates, and the
+    curves' fits are half of the work."""
     missing = lacking(selection, "The matured win rate", "leads", "created_at", "outcome")
     if missing:
         return MaturedModel(missing)
@@ -123,6 +127,12 @@ def build(selection: Selection, contract: Contract, options: Options) -> Matured
         excluded=excluded,
         by_source=matured.matured_rates(leads, as_of),
         by_cohort=matured.matured_rates(leads, as_of, by="cohort"),
-        source_curves=matured.curves(leads, as_of),
-        cohort_curves=matured.curves(leads, as_of, by="cohort"),
+        **(
+            {
+                "source_curves": matured.curves(leads, as_of),
+                "cohort_curves": matured.curves(leads, as_of, by="cohort"),
+            }
+            if curves
+            else {}
+        ),
     )

@@ -95,13 +95,19 @@ def _at(days: np.ndarray, won: np.ndarray, points: np.ndarray) -> tuple[np.ndarr
 
 
 def _groups(frame: pl.DataFrame, by: str) -> list[tuple[str, pl.DataFrame]]:
+    """ "All sources" first (by source), then each group in key order, a null key first.
+    Split without sorting the rows: the estimate does not depend on their order."""
     pairs = [(ALL, frame)] if by == "lead_source" else []
+    parts = frame.partition_by(by, as_dict=True)
     return pairs + [
-        (key[0], part) for key, part in frame.sort(by).group_by(by, maintain_order=True)
+        (key[0], parts[key]) for key in sorted(parts, key=lambda k: (k[0] is not None, k[0]))
     ]
 
 
-def _with_cohort(frame: pl.DataFrame) -> pl.DataFrame:
+def _with_cohort(frame: pl.DataFrame, by: str) -> pl.DataFrame:
+    """The quarter of creation, added only when the groups are cohorts."""
+    if by != "cohort":
+        return frame
     quarter = pl.col("created_at").dt.truncate("1q")
     return frame.with_columns(
         pl.concat_str(quarter.dt.year(), pl.lit(" Q"), quarter.dt.quarter()).alias("cohort")
@@ -112,7 +118,7 @@ def matured_rates(leads: pl.DataFrame, as_of: datetime, by: str = "lead_source")
     """Per group (by "lead_source", with "All sources", or "cohort" = quarter of creation):
     leads, won, the raw lead-to-win rate, and won within 30/90/180 days with 95% intervals
     (null where the group has no lead followed that long)."""
-    usable = _with_cohort(_usable(leads, as_of))
+    usable = _with_cohort(_usable(leads, as_of), by)
     rows = []
     points = np.array(HORIZONS, dtype=float)
     for key, part in _groups(usable, by):
@@ -133,7 +139,7 @@ def matured_rates(leads: pl.DataFrame, as_of: datetime, by: str = "lead_source")
 def curves(leads: pl.DataFrame, as_of: datetime, by: str = "lead_source", max_days: int = 365):
     """Curve data: per group, the estimate and its interval every CURVE_STEP_DAYS days up to
     `max_days` (or the group's longest follow-up): one row per group per step, bounded."""
-    usable = _with_cohort(_usable(leads, as_of))
+    usable = _with_cohort(_usable(leads, as_of), by)
     points = np.arange(0, max_days + 1, CURVE_STEP_DAYS, dtype=float)
     frames = []
     for key, part in _groups(usable, by):

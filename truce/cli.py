@@ -6,8 +6,10 @@ Exit codes: 0 no errors (warnings allowed), 1 errors in the data, 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
+import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -16,7 +18,6 @@ from truce.contract import TABLE_NAMES, ContractError, load_contract
 from truce.facts import build_facts
 from truce.filters import Filters
 from truce.findings import Report
-from truce.headline import headline
 from truce.lookups import Lookup
 from truce.mapping import parse_map_option, read_mapping_file
 from truce.metrics import dimensions
@@ -24,7 +25,6 @@ from truce.outcomes import STAGE_CLASSES
 from truce.pipeline import Dataset, TableInput, build_dataset, plan_tables, read_upload
 from truce.sources import parse_alias_option
 from truce.terminal import printable
-from truce.views.options import Options
 
 
 class UsageError(Exception):
@@ -227,6 +227,24 @@ def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
             raise UsageError(f"--map {option}: {table} has no field '{field}'")
         overrides.setdefault(table, {})[field] = column
 
+    files, pinned, problems = _read_files(args)
+    plan, notes = plan_tables(files, contract, pinned, overrides, values)
+    del files  # the plan holds the rows now, and build_dataset drops them once typed
+    plan = _classify_options(args, plan)
+    for table, columns in overrides.items():
+        for field, column in columns.items():
+            if table in plan and column not in plan[table].file.frame.columns:
+                raise UsageError(
+                    f"--map {table}.{field}: {plan[table].file.name} has no column '{column}'"
+                )
+    dataset = build_dataset(
+        plan, contract, lookups=_lookups(args), keep_for_audit=_audits(args), release=True
+    )
+    return dataset, contract, problems + notes
+
+
+def _read_files(args: argparse.Namespace) -> tuple[list, dict, list[str]]:
+    """The files named on the command line, read once each: (files, pinned tables, problems)."""
     files, pinned, problems = [], {}, []
     for table in TABLE_NAMES:
         path = getattr(args, table)
@@ -250,16 +268,7 @@ def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
         raise UsageError(
             "give at least one file: --leads, --opportunities, --activities or --spend"
         )
-    plan, notes = plan_tables(files, contract, pinned, overrides, values)
-    plan = _classify_options(args, plan)
-    for table, columns in overrides.items():
-        for field, column in columns.items():
-            if table in plan and column not in plan[table].file.frame.columns:
-                raise UsageError(
-                    f"--map {table}.{field}: {plan[table].file.name} has no column '{column}'"
-                )
-    dataset = build_dataset(plan, contract, lookups=_lookups(args), keep_for_audit=_audits(args))
-    return dataset, contract, problems + notes
+    return files, pinned, problems
 
 
 def _audits(args: argparse.Namespace) -> bool:
@@ -284,11 +293,27 @@ def describe_mapping(dataset: Dataset) -> list[str]:
     return lines
 
 
+# The report's metrics import scipy (half a second): imported by a thread while the files
+# are read and typed, which Polars does with the GIL released.
+REPORT_MODULES = ("truce.headline", "truce.views.options")
+
+
+def _import_in_background(modules: tuple[str, ...]) -> threading.Thread:
+    def run() -> None:
+        for name in modules:
+            importlib.import_module(name)
+
+    thread = threading.Thread(target=run, name="truce-imports", daemon=True)
+    thread.start()
+    return thread
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage message
         return 0 if exc.code == 0 else 2
+    imports = _import_in_background(REPORT_MODULES if args.command == "report" else ())
     try:
         dataset, contract, problems = load(args)
     except UsageError as exc:
@@ -308,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
         verdict = run_audit(dataset)
         _say(verdict.says())
         return 1 if failed or not verdict.agrees else 0
+
+    # Joined, then imported here: a failure on the thread is raised again by this import.
+    imports.join()
+    from truce.headline import headline
+    from truce.views.options import Options
 
     facts = build_facts(dataset.tables, contract, dataset.dimensions)
     selection = filters_from(args).apply(facts)

@@ -145,11 +145,15 @@ def build_dataset(
     now: datetime | None = None,
     lookups: list[Lookup] | tuple[Lookup, ...] = (),
     keep_for_audit: bool = True,
+    release: bool = False,
 ) -> Dataset:
     """Type, link and validate every planned table; count every row in and out.
 
     The contract's Polars checks decide the rows kept; with `keep_for_audit`, the tables
     as checked stay in `Dataset.checked` for truce.audit to judge with GX afterwards.
+    With `release` the caller hands the plan over: each file's rows are dropped from it
+    once typed (its outline stays), so a file's text and its typed table are not both held
+    while the other tables are checked.
     """
     now = now or datetime.now()
     dataset = Dataset(
@@ -157,6 +161,8 @@ def build_dataset(
         files={t: p.file.without_rows() for t, p in plan.items()},
     )
     report = dataset.report
+    # Before typing: the unmapped columns and lookups are read from the files' rows.
+    dataset.dimensions, joins = dimensions(plan, lookups)
     typed: dict[str, pl.DataFrame] = {}
     contracts: dict[str, Contract] = {}
     for table in TABLE_NAMES:
@@ -177,6 +183,9 @@ def build_dataset(
         report.findings.extend(findings)
         report.rows_in[table] = file.frame.height + file.skipped_rows
         report.rows_kept[table] = 0
+        if release:
+            plan[table] = replace(plan[table], file=file.without_rows())
+        del file
         if not any(f.level == "error" for f in findings):
             typed[table] = frame
 
@@ -196,7 +205,6 @@ def build_dataset(
             lookup = lead_lookup(kept)
     report.findings.extend(_unknown_outcomes(dataset.tables, plan, contract))
     dataset.decisions.extend(_counted_as_open(dataset.tables, plan, contract))
-    dataset.dimensions, joins = dimensions(plan, lookups)
     dataset.decisions.extend(joins)
     if plan and not dataset.tables:
         report.findings.append(

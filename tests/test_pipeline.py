@@ -14,7 +14,7 @@ from truce.canonical import to_canonical
 from truce.findings import Finding, Report
 from truce.mapping import auto_map
 from truce.metrics import win_rate
-from truce.pipeline import read_upload
+from truce.pipeline import build_dataset, plan_tables, read_upload
 from truce.validation import build_rules, lead_lookup, link_to_leads
 
 
@@ -163,3 +163,40 @@ def test_unaccounted_reports_a_gap():
     assert report.unaccounted() == {"leads": (10, 7, 2)}
     report = Report(findings=[left_out], rows_in={"leads": 10}, rows_kept={"leads": 8})
     assert report.unaccounted() == {}
+
+
+def test_release_drops_each_files_rows_and_changes_no_result(contract):
+    """build_dataset(release=True), as the CLI calls it, empties the plan's frames once typed
+    (an unmapped column still reaches the dimensions) and gives the same tables, counts and
+    findings as a plan the caller keeps."""
+    leads = LEADS.replace(b"amount\n", b"amount,team\n").replace(b",\n", b",,T\n")
+    files = {**FILES, "leads.csv": leads}
+    loaded = [read_upload(name, data).loaded for name, data in files.items()]
+
+    def run(release: bool):
+        plan, _ = plan_tables(loaded, contract)
+        dataset = build_dataset(plan, contract, now=NOW, release=release)
+        return plan, dataset
+
+    kept_plan, kept = run(False)
+    released_plan, released = run(True)
+    assert {t: p.file.frame.height for t, p in kept_plan.items()} == {
+        "leads": 9,
+        "opportunities": 5,
+        "activities": 5,
+    }
+    assert {t: p.file.frame.height for t, p in released_plan.items()} == dict.fromkeys(kept_plan, 0)
+    assert released_plan["leads"].file.frame.columns == kept_plan["leads"].file.frame.columns
+    for table, frame in kept.tables.items():
+        assert released.tables[table].equals(frame)
+    assert (
+        released.report.rows_in
+        == kept.report.rows_in
+        == {
+            "leads": 9,
+            "opportunities": 5,
+            "activities": 5,
+        }
+    )
+    assert released.report.findings == kept.report.findings
+    assert released.dimensions["leads"]["team"].to_list() == ["T"] * 9

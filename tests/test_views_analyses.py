@@ -30,7 +30,7 @@ from truce.cli import main
 from truce.filters import Filters
 from truce.headline import headline
 from truce.metrics import verdict as verdict_metric
-from truce.views import gap, icp, matured, scorecard, speed, verdict, win_rate
+from truce.views import follow_up, funnel, gap, icp, matured, scorecard, speed, verdict, win_rate
 from truce.views.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,3 +331,34 @@ def test_report_on_the_sample_has_every_analysis(capsys):
     assert sum(b["leads"] for b in everyone) == leads.height
     assert numbers["matured_win_rate"]["by_source"][0]["lead_source"] == "All sources"
     assert all(s["shrunk"] is not None for s in numbers["by_source"])
+
+
+def test_report_models_leave_out_only_the_pages_details(small, contract):
+    """Options(details=False), as `report` builds the models: the curves, the grid, the
+    follow-up bands, trend, owners and untouched list, the funnel cohorts and the spend months
+    are left out; every number the report prints is the same as on the pages."""
+    full, lean = Options(), Options(details=False)
+    ripe, ripe_lean = matured.build(small, contract, full), matured.build(small, contract, lean)
+    assert ripe.source_curves.height and ripe.cohort_curves.height
+    assert ripe_lean.source_curves.is_empty() and ripe_lean.cohort_curves.is_empty()
+    assert ripe_lean.by_source.equals(ripe.by_source)
+    assert ripe_lean.by_cohort.equals(ripe.by_cohort)
+    assert ripe_lean.excluded == ripe.excluded
+
+    touches, touches_lean = (
+        follow_up.build(small, contract, full),
+        follow_up.build(small, contract, lean),
+    )
+    assert touches.untouched["lead_id"].sort().to_list() == ["E3-0", "E4-0"]  # never touched
+    assert touches.bands.height and touches.trend.height
+    assert touches_lean.untouched.is_empty() and touches_lean.bands.is_empty()
+    assert touches_lean.trend.is_empty()
+    assert touches_lean.overall == touches.overall
+    assert touches_lean.by_source.equals(touches.by_source)
+
+    stages, stages_lean = funnel.build(small, contract, full), funnel.build(small, contract, lean)
+    assert stages_lean.counts == stages.counts
+    assert stages_lean.by_source.equals(stages.by_source)
+
+    profile = icp.build(small, contract, Options(dimension="segment"))
+    assert profile.missing == icp.NEEDS_DIMENSION  # the export has no profile column

@@ -83,6 +83,7 @@ SEGMENT_KEYS = (
 def headline(
     selection: Selection, contract: Contract, validation: Report, options: Options
 ) -> dict:
+    options = replace(options, details=False)  # the pages' charts and lists are not printed
     wins = win_rate.build(selection, contract, options)
     touches = follow_up.build(selection, contract, options)
     card = scorecard.build(selection, contract, options)
@@ -100,7 +101,7 @@ def headline(
         "verdict": _verdict(verdict.build(selection, contract, options)),
         "decomposition": _decomposition(gap.build(selection, contract, options)),
         "speed_to_lead": _speed(speed.build(selection, contract, options)),
-        "matured_win_rate": _matured(matured.build(selection, contract, options, curves=False)),
+        "matured_win_rate": _matured(matured.build(selection, contract, options)),
     }
 
 
@@ -209,14 +210,12 @@ def _scorecard(card: scorecard.ScorecardModel) -> dict | None:
 
 def _by_segment(selection: Selection, contract: Contract, options: Options) -> dict:
     """Per profile dimension the data carries (segment, company_size, country)."""
-    first = icp.build(selection, contract, options, grid=False)
+    first = icp.build(selection, contract, options)
     out = {}
     for dimension in first.dimensions:
         model = first
         if dimension != first.dimension:
-            model = icp.build(
-                selection, contract, replace(options, dimension=dimension), grid=False
-            )
+            model = icp.build(selection, contract, replace(options, dimension=dimension))
         out[dimension] = [
             _clean({"value": row[dimension], **{k: row[k] for k in SEGMENT_KEYS}})
             for row in model.table.iter_rows(named=True)

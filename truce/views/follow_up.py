@@ -47,6 +47,7 @@ def build(selection: Selection, contract: Contract, options: Options) -> FollowU
     overall = follow_up.follow_up_summary(leads, sla, by=None).row(0, named=True)
     by_source = follow_up.follow_up_summary(leads, sla).sort("followed_up_rate")
     timed = selection.can("created_at")
+    details = options.details
     bounds = contract.response_bands_hours
     has_owner = "owner" in leads.columns and leads["owner"].is_not_null().any()
     breakdowns = breakdown.columns(selection, ("leads",))
@@ -57,11 +58,13 @@ def build(selection: Selection, contract: Contract, options: Options) -> FollowU
         by_source=by_source,
         slower=tuple(follow_up.slower_sources(by_source, overall["median_hours_to_first_touch"])),
         timed=timed,
-        bands=follow_up.response_bands(leads, bounds) if timed else pl.DataFrame(),
+        bands=follow_up.response_bands(leads, bounds) if timed and details else pl.DataFrame(),
         band_labels=tuple(follow_up.band_labels(bounds)),
-        trend=follow_up.weekly_trend(leads, sla) if timed else pl.DataFrame(),
-        by_owner=follow_up.follow_up_summary(leads, sla, by="owner") if has_owner else None,
-        untouched=follow_up.untouched_leads(leads),
+        trend=follow_up.weekly_trend(leads, sla) if timed and details else pl.DataFrame(),
+        by_owner=(
+            follow_up.follow_up_summary(leads, sla, by="owner") if has_owner and details else None
+        ),
+        untouched=follow_up.untouched_leads(leads) if details else pl.DataFrame(),
         breakdowns=breakdowns,
         breakdown=column,
         by_breakdown=_split(leads, sla, column) if column else None,

@@ -50,7 +50,7 @@ def build(selection: Selection, contract: Contract, options: Options) -> FunnelM
         by_source=by_source,
         leaks=funnel.biggest_leak(by_source),
     )
-    if not selection.can("created_at") or len(stages) < 2:
+    if not selection.can("created_at") or len(stages) < 2 or not options.details:
         return model
     stage = options.cohort_stage if options.cohort_stage in stages[1:] else stages[-1]
     return FunnelModel(

@@ -38,11 +38,9 @@ class IcpModel:
         return icp.DIMENSIONS.get(dimension, dimension)
 
 
-def build(
-    selection: Selection, contract: Contract, options: Options, grid: bool = True
-) -> IcpModel:
-    """`grid=False` leaves the sources x values grid empty: the report prints only the
-    table, and the grid (with its shrinkage fit) is most of the work."""
+def build(selection: Selection, contract: Contract, options: Options) -> IcpModel:
+    """Without `options.details` the sources x values grid (and its shrinkage fit) is left
+    empty."""
     if not selection.can("leads", "outcome"):
         return IcpModel(NEEDS_OUTCOME)
     leads = selection.leads
@@ -61,7 +59,7 @@ def build(
         best=table.row(0, named=True),
         worst=table.row(-1, named=True),
     )
-    if not grid:
+    if not options.details:
         return chosen
     # Each cell's rate shrunk towards the common one: a 1-of-1 cell is not the best cell.
     shrunk = shrinkage.by_cell(leads, dimension).select(

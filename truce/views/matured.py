@@ -106,11 +106,8 @@ class MaturedModel:
         return f"Left out: {'; '.join(parts)}." if parts else None
 
 
-def build(
-    selection: Selection, contract: Contract, options: Options, curves: bool = True
-) -> MaturedModel:
-    """`curves=False` leaves the curves empty: the report prints only the rates, and the
-    curves' fits are half of the work."""
+def build(selection: Selection, contract: Contract, options: Options) -> MaturedModel:
+    """Without `options.details` the curves (half of the fits) are left empty."""
     missing = lacking(selection, "The matured win rate", "leads", "created_at", "outcome")
     if missing:
         return MaturedModel(missing)
@@ -132,7 +129,7 @@ def build(
                 "source_curves": matured.curves(leads, as_of),
                 "cohort_curves": matured.curves(leads, as_of, by="cohort"),
             }
-            if curves
+            if options.details
             else {}
         ),
     )

@@ -19,6 +19,9 @@ class Options:
     today: date | None = None  # scorecard: dates after it are not the export's date
     reference: str | None = None  # whose gap: the source each is compared with (None: all)
     breakdown: str | None = None  # win rate, follow-up: any column to split by (None: none)
+    # False: only the numbers `report` prints, without the pages' charts, lists and grids
+    # (curves, trends, cohorts, the untouched leads): at 1M leads they are most of the work.
+    details: bool = True
 
     def sla(self, contract: Contract) -> float:
         """The one follow-up SLA: the contract's, unless overridden (in the sidebar, the URL)."""

@@ -46,6 +46,8 @@ def build(selection: Selection, contract: Contract, options: Options) -> SpendMo
         notes.append(contract.terms["return_on_spend"])
     return SpendModel(
         by_source=spend.by_source(selection.spend, selection.leads),
-        by_month=spend.by_month(selection.spend, selection.leads),
+        by_month=(
+            spend.by_month(selection.spend, selection.leads) if options.details else pl.DataFrame()
+        ),
         notes=tuple(notes),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 import polars as pl
 import pytest
@@ -15,7 +16,7 @@ from truce.findings import Finding, Report
 from truce.mapping import auto_map
 from truce.metrics import win_rate
 from truce.pipeline import build_dataset, plan_tables, read_upload
-from truce.validation import build_rules, lead_lookup, link_to_leads
+from truce.validation import LEAD_CREATED, LEAD_FOUND, build_rules, lead_lookup, link_to_leads
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +201,18 @@ def test_release_drops_each_files_rows_and_changes_no_result(contract):
     )
     assert released.report.findings == kept.report.findings
     assert released.dimensions["leads"]["team"].to_list() == ["T"] * 9
+
+
+def test_lead_lookup_of_distinct_ids_links_the_same_rows():
+    """A lookup built with `distinct` (validation found no duplicate ID) skips keeping the first
+    of each ID: with distinct IDs and one lead without an ID, every deal links as before.
+    D1 -> L1 (created 1 Jan), D2 -> L2 (2 Jan), D3 -> L9 (no such lead), D4 has no lead."""
+    created = [datetime(2026, 1, 1), datetime(2026, 1, 2), datetime(2026, 1, 3)]
+    leads = pl.DataFrame({"lead_id": ["L1", "L2", None], "created_at": created})
+    deals = pl.DataFrame({"opportunity_id": ["D1", "D2", "D3", "D4"]}).with_columns(
+        pl.Series("lead_id", ["L1", "L2", "L9", None])
+    )
+    linked = link_to_leads("opportunities", deals, lead_lookup(leads, distinct=True))
+    assert linked.equals(link_to_leads("opportunities", deals, lead_lookup(leads)))
+    assert linked[LEAD_FOUND].to_list() == [True, True, False, True]  # no lead_id: not orphan
+    assert linked[LEAD_CREATED].to_list() == [*created[:2], None, None]

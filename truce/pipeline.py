@@ -202,7 +202,8 @@ def build_dataset(
         if keep_for_audit:
             dataset.checked[table] = checked
         if table == "leads":
-            lookup = lead_lookup(kept)
+            duplicated = checked.counts.get(("duplicate_id", "lead_id"))
+            lookup = lead_lookup(kept, distinct=duplicated == 0)
     report.findings.extend(_unknown_outcomes(dataset.tables, plan, contract))
     dataset.decisions.extend(_counted_as_open(dataset.tables, plan, contract))
     dataset.decisions.extend(joins)

@@ -131,11 +131,14 @@ def build_rules(table: str, frame: pl.DataFrame, contract: Contract, now: dateti
     return rules
 
 
-def lead_lookup(leads: pl.DataFrame | None) -> pl.DataFrame | None:
-    """The kept leads' facts the cross-table checks read, one row per lead: built once."""
+def lead_lookup(leads: pl.DataFrame | None, distinct: bool = False) -> pl.DataFrame | None:
+    """The kept leads' facts the cross-table checks read, one row per lead: built once.
+
+    `distinct`: validation found no two leads with one ID, so keeping the first of each (a
+    hash of every ID) is skipped; a lead without an ID matches nothing either way."""
     if leads is None or leads.is_empty():
         return None
-    return leads.select(
+    lookup = leads.select(
         pl.col("lead_id"),
         pl.lit(True).alias(LEAD_FOUND),
         (
@@ -143,7 +146,8 @@ def lead_lookup(leads: pl.DataFrame | None) -> pl.DataFrame | None:
             if "created_at" in leads.columns
             else pl.lit(None, pl.Datetime("us"))
         ).alias(LEAD_CREATED),
-    ).filter(pl.col("lead_id").is_first_distinct())
+    )
+    return lookup if distinct else lookup.filter(pl.col("lead_id").is_first_distinct())
 
 
 def link_to_leads(table: str, frame: pl.DataFrame, lookup: pl.DataFrame | None) -> pl.DataFrame:

@@ -12,9 +12,9 @@ after the same neighbour):
 - ``truce``: ``python -m truce report --format json`` (the Great Expectations audit runs);
 - ``truce --no-audit``: the same report, the audit skipped (the numbers do not change);
 - ``pandas``, ``duckdb``: the peer scripts in ``--peers`` (see their README);
-- with ``--before DIR`` also ``before``: ``python -m truce report`` run from another
-  checkout (e.g. ``git archive <commit> | tar -x -C DIR``), to compare before and after
-  in one run.
+- with ``--before DIR`` also ``before`` and ``before --no-audit``: the same two commands run
+  from another checkout (e.g. ``git archive <commit> | tar -x -C DIR``), to compare before
+  and after in one run.
 
 Per contender it prints min and median wall seconds and peak RSS (``ru_maxrss`` of the
 child, from ``os.wait4``), and the ratios peer / Truce of the medians (above 1: Truce is
@@ -69,6 +69,7 @@ def contenders(folder: Path, peers: Path, before: Path | None) -> dict[str, tupl
     }
     if before is not None:
         out["before"] = (truce, before)
+        out["before --no-audit"] = ([*truce, "--no-audit"], before)
     return out
 
 
@@ -124,7 +125,7 @@ def bench_size(leads: int, rounds: int, peers: Path, before: Path | None) -> dic
                 seconds[name].append(wall)
                 peak[name].append(rss)
                 outputs[name] = text
-                print(f"  {leads:>9,} round {number + 1}: {name:<16} {wall:7.2f} s {rss:7.0f} MiB")
+                print(f"  {leads:>9,} round {number + 1}: {name:<18} {wall:7.2f} s {rss:7.0f} MiB")
             if number == 0:
                 for problem in disagreements({n: outputs[n] for n in names}):
                     print(f"  DISAGREE {problem}")
@@ -146,18 +147,18 @@ def table(results: dict[int, dict]) -> str:
     for leads, row in results.items():
         lines.append(f"{leads:,} leads")
         lines.append(
-            f"  {'contender':<16} {'min s':>7} {'median s':>9} {'peak MiB':>9} {'MiB/1M':>7}"
+            f"  {'contender':<18} {'min s':>7} {'median s':>9} {'peak MiB':>9} {'MiB/1M':>7}"
         )
         for name, r in row.items():
             per_million = r["peak_mib"] / (leads / 1_000_000)
             lines.append(
-                f"  {name:<16} {r['min_s']:7.2f} {r['median_s']:9.2f} "
+                f"  {name:<18} {r['min_s']:7.2f} {r['median_s']:9.2f} "
                 f"{r['peak_mib']:9.0f} {per_million:7.0f}"
             )
         for truce in ("truce", "truce --no-audit"):
             ratios = ", ".join(
                 f"{peer} {row[peer]['median_s'] / row[truce]['median_s']:.2f}x"
-                for peer in ("pandas", "duckdb", "before")
+                for peer in ("pandas", "duckdb", truce.replace("truce", "before"))
                 if peer in row
             )
             lines.append(f"  peer median / {truce} median: {ratios}")

@@ -8,7 +8,7 @@ from truce import charts
 from truce.briefing import BENCHMARKS, scorecard_html
 from truce.views import scorecard
 from ui.charts import show_chart
-from ui.text import needs
+from ui.text import md, needs
 from ui.view import view
 
 st.title("Scorecard")
@@ -23,7 +23,8 @@ st.caption(
 columns = st.columns(3)
 for i, tile in enumerate(model.tiles):
     with columns[i % 3]:
-        help_text = current.contract.terms.get(tile.measure)
+        help_text = current.contract.terms.get(tile.measure)  # contract text: escaped
+        help_text = help_text and md(help_text)
         st.metric(tile.label, tile.value, tile.delta, delta_color=tile.delta_color, help=help_text)
         st.caption(tile.reading)
 

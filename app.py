@@ -11,6 +11,7 @@ from truce.charts import source_scale
 from truce.contract import Contract
 from truce.filters import Filters
 from truce.views.options import Options
+from ui.lifetime import session_data
 from ui.session import MINE, SAMPLE, current_data, session_contract
 from ui.text import md
 from ui.view import View
@@ -150,7 +151,7 @@ with st.sidebar:
         )
 
 all_sources = _options(facts.leads if facts.leads.width else facts.opportunities, "lead_source")
-st.session_state["view"] = View(
+session_data()["view"] = View(  # the filtered data: released when the session ends
     dataset=prepared.dataset,
     duplicates=prepared.duplicates,
     contract=in_force,

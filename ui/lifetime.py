@@ -87,9 +87,14 @@ def release(session: str) -> None:
 
 
 def _sweep() -> None:
+    global _sweeper
     closed_since: dict[str, float] = {}
     while True:
         time.sleep(min(5.0, KEEP_CLOSED_SECONDS))
+        if not Runtime.exists():  # the server stopped (or a test's runtime ended)
+            with _lock:
+                _sweeper = None
+            return
         runtime = Runtime.instance()
         with _lock:
             held = set(_data)

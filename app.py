@@ -43,9 +43,12 @@ PAGES = {
         st.Page("pages/data.py", title="Data and contract check", icon=":material/upload_file:"),
     ],
     "The two claims": [
+        st.Page("pages/verdict.py", title="Is either claim true?", icon=":material/balance:"),
         st.Page("pages/funnel.py", title="Funnel", icon=":material/filter_alt:"),
         st.Page("pages/follow_up.py", title="Does sales follow up?", icon=":material/call:"),
+        st.Page("pages/speed.py", title="Does speed win deals?", icon=":material/timer:"),
         st.Page("pages/win_rate.py", title="Do the leads close?", icon=":material/paid:"),
+        st.Page("pages/matured.py", title="Given time to close", icon=":material/hourglass:"),
     ],
     "Acting on it": [
         st.Page("pages/icp.py", title="Ideal customer profile", icon=":material/target:"),

@@ -6,14 +6,15 @@ import streamlit as st
 
 from truce import charts
 from truce.export import safe_csv
-from truce.views import follow_up
+from truce.views import breakdown, follow_up
 from ui.charts import highlighted, show_chart
 from ui.text import md, needs, percent
 from ui.view import view
 
 st.title("Does sales follow up?")
 current = view()
-model = current.build(follow_up)
+# The selectbox's last choice (session state) picks the column the model splits by.
+model = current.build(follow_up, breakdown=st.session_state.get("follow_up_by"))
 if model.missing:
     needs(model.missing)
 sla, overall = model.sla_hours, model.overall
@@ -45,6 +46,19 @@ if model.timed:
 if model.by_owner is not None:
     chart = charts.follow_up.sla_bars(model.by_owner, current.scale, sla, group="owner")
     show_chart(chart, model.by_owner, "follow-up-by-owner", "follow_up_owner")
+if model.breakdowns:
+    st.selectbox(
+        "Break down by",
+        [None, *model.breakdowns],
+        format_func=lambda c: "(choose a column)" if c is None else c,
+        placeholder="(choose a column)",
+        key="follow_up_by",
+        help="The owner, any column of the leads file the mapping did not use, or a lookup's "
+        "column (a manager, an office).",
+    )
+if model.by_breakdown is not None:
+    st.caption(f"Follow-up by {md(model.breakdown)}: largest values first.")
+    st.table(breakdown.shown(model.by_breakdown, model.breakdown, model.breakdown))
 
 untouched = model.untouched
 st.subheader(f"Leads never touched: {untouched.height:,}")

@@ -18,12 +18,13 @@ if model.missing:
     needs(model.missing)
 
 dimension = model.dimension
-st.radio(
-    "Profile by",
+st.selectbox(
+    "Break down by",
     model.dimensions,
     format_func=model.label_of,
-    horizontal=True,
     key="icp_dimension",
+    help="Segment, company size, country, or any column of the leads file the mapping did not "
+    "use, or a lookup's column (a sector from an accounts table).",
 )
 label, best, worst = model.label, model.best, model.worst
 st.markdown(
@@ -38,5 +39,12 @@ st.caption(
     "Where a bar of sales touches is much longer than its bar of wins, sales spends effort on "
     "leads that rarely close."
 )
-chart = charts.icp.heatmap(model.grid, dimension, label)
+chart = charts.icp.heatmap(model.grid, dimension, label, model.shaded_by)
 show_chart(chart, model.grid, f"sources-by-{dimension}", "icp_heatmap")
+st.caption(
+    "Each cell shows its number of leads and is shaded by its shrunk win rate: pulled towards "
+    "the common rate as much as the cell is small, so a 1-of-1 cell is not the darkest."
+    if model.shaded_by == "shrunk_rate"
+    else "Each cell shows its number of leads, shaded by its raw win rate (too few cells, or "
+    "no wins, to fit a shrunk rate): read small cells with care."
+)

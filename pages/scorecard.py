@@ -6,15 +6,34 @@ import streamlit as st
 
 from truce import charts
 from truce.briefing import BENCHMARKS, scorecard_html
-from truce.views import scorecard
+from truce.views import data, scorecard, verdict
 from ui.charts import show_chart
+from ui.session import data_inputs
 from ui.text import md, needs
 from ui.view import view
 
 st.title("Scorecard")
 current = view()
 model = current.build(scorecard)
+if not current.is_sample:
+    inputs = data_inputs()
+    with st.container(border=True):
+        st.markdown("**What was read**")
+        lookups, left_out = list(inputs.lookups), list(inputs.left_out)
+        for line in data.read_summary(current.dataset, lookups, left_out):
+            st.text(line)
+        todo = data.decisions(current.dataset, st.session_state.get("notes", []))
+        for line in todo:
+            st.warning(md(line), icon=":material/rule:")
+        if todo:
+            st.page_link("pages/data.py", label="Decide on the Data page", icon=":material/edit:")
 if model.missing:
+    if current.selection.can("opportunities"):
+        st.page_link(
+            "pages/win_rate.py",
+            label="Deal numbers: win rate, revenue, deal size, days to close",
+            icon=":material/paid:",
+        )
     needs(model.missing)
 st.caption(
     f"{model.caption()} Pick other dates, or another SLA, in the sidebar. Recent leads have had "
@@ -46,7 +65,7 @@ else:
 
 st.download_button(
     "Download this scorecard (HTML to forward)",
-    scorecard_html(model, current.selection.filters.caption()),
+    scorecard_html(model, current.selection.filters.caption(), current.build(verdict)),
     "truce-scorecard.html",
     mime="text/html",
     key="scorecard_html",

@@ -198,3 +198,38 @@ def test_a_fractional_sla_works_on_every_page() -> None:
     assert metric(page(at, "pages/follow_up.py"), "Within 0.5 h").endswith("%")
     for path in pages():
         assert not page(at, path).error, path
+
+
+def test_verdict_page_on_sample(at: AppTest, demo) -> None:
+    """The first card's share of marketing leads never touched, counted here from the files."""
+    page(at, "pages/verdict.py")
+    leads = unique_leads(demo["leads"])
+    marketing = set(leads.filter(pl.col("lead_source") != "Outbound")["lead_id"])
+    never = len(untouched_ids(demo["leads"], demo["activities"]) & marketing)
+    assert metric(at, "Marketing: never touched") == f"{never / len(marketing):.1%}"
+    assert any(m.value.startswith("**Answer: the data") for m in at.markdown)
+
+
+def test_gap_reference_from_a_shared_link() -> None:
+    """?gap_reference=Outbound compares every source with Outbound; an unknown one with all."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["gap_reference"] = "Outbound"
+    at.run()
+    page(at, "pages/verdict.py")
+    assert at.selectbox(key="gap_reference").value == "Outbound"
+    lines = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert lines and all(" vs Outbound, of which " in line for line in lines), lines
+
+
+def test_win_rate_breaks_down_by_owner_on_the_sample(at: AppTest, demo) -> None:
+    page(at, "pages/win_rate.py")
+    at.selectbox(key="win_rate_by").set_value("owner").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = at.table[0].value
+    # Deals per owner, counted here from the sample's file (the contract leaves out deals with
+    # a negative amount), largest first.
+    kept = demo["opportunities"].filter(~pl.col("amount").str.starts_with("-").fill_null(False))
+    counts = dict(kept.group_by("owner").len().rows())
+    listed = [int(n) for n in shown["opportunities"]]
+    assert dict(zip(shown["owner"], listed, strict=True)) == {o: counts[o] for o in shown["owner"]}
+    assert listed == sorted(listed, reverse=True)

@@ -277,10 +277,14 @@ def test_new_user_journey(server: str, browser: Browser, tmp_path: Path) -> None
         page.get_by_text(re.compile(r"Columns of leads\.csv not used: .*Sales Person"))
     ).to_be_visible()
     expect(owner.get_by_test_id("stWidgetLabel")).to_have_text("owner")
-    expect(owner.locator("input")).to_have_value("(not mapped)")
+    expect(owner.locator("input")).to_have_attribute("placeholder", "(not mapped)")
+    expect(owner.locator("input")).to_have_value("")
     shot(page, "02-data-before-mapping")
-    choose(page, "map_leads_owner", "Sales Person")
-    expect(page.locator(".st-key-map_leads_owner input")).to_have_value("Sales Person")
+    # Each column is offered with a few of its values and how full it is.
+    seller = leads["Sales Person"].drop_nulls().unique(maintain_order=True).head(3).to_list()
+    option = f"Sales Person — {', '.join(seller)} (100% filled)"
+    choose(page, "map_leads_owner", option)
+    expect(page.locator(".st-key-map_leads_owner input")).to_have_value(option)
     shot(page, "03-data-after-mapping")
     go(page, "follow_up")  # the per-owner chart appears once owner is mapped
     expect(page.locator(".st-key-follow_up_owner")).to_be_visible()

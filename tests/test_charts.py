@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tests.conftest import run_pipeline
 from truce import charts
+from truce.filters import Filters
 from truce.metrics import feedback, follow_up, funnel, icp, scorecard, spend, win_rate
+from truce.views import gap, matured, speed, verdict
+from truce.views import icp as icp_view
+from truce.views import win_rate as win_rate_view
+from truce.views.options import Options
 
 DEMO = Path(__file__).resolve().parents[1] / "sample_data" / "demo"
 
@@ -43,7 +49,9 @@ def built(contract):
         ),
         "trend": (charts.follow_up.trend_chart(follow_up.weekly_trend(leads, 24), 24), None),
         "heatmap": (
-            charts.icp.heatmap(icp.source_heatmap(leads, "segment"), "segment", "Segment"),
+            charts.icp.heatmap(
+                icp.source_heatmap(leads, "segment"), "segment", "Segment", "lead_to_win_rate"
+            ),
             48,
         ),
         "icp": (
@@ -57,7 +65,54 @@ def built(contract):
             8,
         ),
     }
+    made |= analyses(facts, contract, scale)
     return {name: (chart.to_dict(), rows) for name, (chart, rows) in made.items()}
+
+
+def analyses(facts, contract, scale) -> dict:
+    """The analyses' charts, from the page models the pages draw them from."""
+    selection, options = Filters().apply(facts), Options()
+    claims = verdict.build(selection, contract, options)
+    split = gap.build(selection, contract, options)
+    speeds = speed.build(selection, contract, options)
+    ripe = matured.build(selection, contract, options)
+    wins = win_rate_view.build(selection, contract, options)
+    profile = icp_view.build(selection, contract, options)
+    sources = split.table.height  # 8 on the sample
+    bands = len(speeds.band_labels)
+    cohorts = ripe.by_cohort.height
+    card = verdict.VerdictModel.measures(claims.follow_up)
+    return {
+        "verdict_card": (charts.verdict.card_chart(card, "What do the rates say?"), card.height),
+        "gap": (charts.verdict.gap_chart(split.parts(), split.reference), 2 * sources),
+        "speed_curve": (
+            charts.speed.curve_chart(speeds.curve(), speeds.band_labels),
+            2 * (bands - 1),
+        ),
+        "speed_band": (
+            charts.speed.band_chart(
+                speeds.source_rates("Email").filter(pl.col("measure") == "Lead to win"),
+                speeds.band_labels,
+                "Email",
+                "Lead to win",
+            ),
+            bands,
+        ),
+        "matured_sources": (
+            charts.matured.curves_chart(ripe.source_curves, "lead_source", scale),
+            ripe.source_curves.height,
+        ),
+        "matured_cohorts": (
+            charts.matured.curves_chart(ripe.cohort_curves, "cohort"),
+            ripe.cohort_curves.height,
+        ),
+        "cohort_rates": (charts.matured.cohort_chart(ripe.cohort_rates()), 2 * cohorts),
+        "ranked": (charts.win_rate.ranked_chart(wins.ranked(), scale), 2 * sources),
+        "shrunk_heatmap": (
+            charts.icp.heatmap(profile.grid, profile.dimension, profile.label, profile.shaded_by),
+            48,
+        ),
+    }
 
 
 def layers(spec: dict) -> list[dict]:
@@ -80,6 +135,15 @@ def layers(spec: dict) -> list[dict]:
         "spend",
         "reasons",
         "left",
+        "verdict_card",
+        "gap",
+        "speed_curve",
+        "speed_band",
+        "matured_sources",
+        "matured_cohorts",
+        "cohort_rates",
+        "ranked",
+        "shrunk_heatmap",
     ],
 )
 def test_chart_is_titled_explained_and_small(built, name):

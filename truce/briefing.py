@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from html import escape
 
+from truce.metrics.verdict import Card
 from truce.views.scorecard import ScorecardModel
+from truce.views.verdict import VerdictModel
 
 # Published research, shown under the Scorecard (Markdown: our own text, no data in it).
 BENCHMARKS = (
@@ -29,8 +31,46 @@ STYLE = (
 )
 
 
-def scorecard_html(model: ScorecardModel, filters_caption: str) -> str:
-    """The Scorecard page's model as HTML: same period, same SLA, same revenue estimate."""
+def _card_html(card: Card) -> str:
+    """One claim's card: the answer, the numbers behind it, every measure, the rule."""
+    rows = "".join(
+        f"<tr><td>{escape(m.measure)}</td><td>{escape(str(m.group))}</td>"
+        f"<td class=n>{m.count:,} of {m.of:,}</td><td class=n>{_pct(m.rate)}</td>"
+        f"<td class=n>{_pct(m.ci_low)} – {_pct(m.ci_high)}</td></tr>"
+        for m in card.measures
+    )
+    table = (
+        "<table><tr><th>Measure</th><th>Leads</th><th class=n>Count</th><th class=n>Rate</th>"
+        f"<th class=n>95% interval</th></tr>{rows}</table>"
+        if rows
+        else ""
+    )
+    return (
+        f"<h3>“{escape(card.claim)}”</h3><p><b>Answer: {escape(card.answer)}.</b> "
+        f"{escape(card.because)}</p>{table}<p><small>Rule: {escape(card.rule)}</small></p>"
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def verdict_html(claims: VerdictModel) -> str:
+    """Both verdict cards, as the Verdict page shows them (all leads in the filters)."""
+    sales = ", ".join(claims.sales_sources) or "none listed"
+    return (
+        "<h2>Is either claim true?</h2>"
+        f"<p><small>All leads in the filters, not only the period. Sales-sourced: {escape(sales)}; "
+        "every other source is marketing-sourced.</small></p>"
+        + "".join(_card_html(card) for card in claims.cards)
+    )
+
+
+def scorecard_html(
+    model: ScorecardModel, filters_caption: str, claims: VerdictModel | None = None
+) -> str:
+    """The Scorecard page's model as HTML: same period, same SLA, same revenue estimate; with
+    `claims`, both verdict cards too."""
     start, end, before_start, before_end = model.period
     rows = "".join(
         f"<tr><td>{escape(t.label)}</td><td class=n>{escape(t.value)}</td>"
@@ -63,5 +103,6 @@ followed-up ones.</p>
 <table><tr><th>Measure</th><th class=n>This period</th><th class=n>Previous</th>
 <th>Reading</th></tr>{rows}</table>
 {left}
+{verdict_html(claims) if claims is not None else ""}
 <p><small>Made with Truce from the company's own CRM and marketing exports.</small></p>
 </body></html>"""

@@ -14,7 +14,19 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.findings import Report
-from truce.views import follow_up, funnel, icp, scorecard, spend, win_rate
+from truce.metrics.matured import HORIZONS
+from truce.views import (
+    follow_up,
+    funnel,
+    gap,
+    icp,
+    matured,
+    scorecard,
+    speed,
+    spend,
+    verdict,
+    win_rate,
+)
 from truce.views.options import Options
 
 SOURCE_KEYS = (
@@ -39,6 +51,24 @@ SPEND_KEYS = {
     "cost_per_lead": "cost_per_lead",
     "cost_per_won": "cost_per_won_deal",
 }
+DECOMPOSITION_KEYS = (
+    "lead_source",
+    "leads",
+    "rate",
+    "reference_rate",
+    "difference",
+    "follow_up_part",
+    "quality_part",
+    "on_time_win_rate",
+    "average_won_deal",
+    "revenue_at_stake",
+)
+MATURED_KEYS = (
+    "leads",
+    "won",
+    "raw_rate",
+    *(f"won_by_{t}d{end}" for t in HORIZONS for end in ("", "_ci_low", "_ci_high")),
+)
 SEGMENT_KEYS = (
     "leads",
     "won",
@@ -67,6 +97,100 @@ def headline(
         "scorecard": _scorecard(card),
         "revenue_left_on_table": card.left,
         "by_segment": _by_segment(selection, contract, options),
+        "verdict": _verdict(verdict.build(selection, contract, options)),
+        "decomposition": _decomposition(gap.build(selection, contract, options)),
+        "speed_to_lead": _speed(speed.build(selection, contract, options)),
+        "matured_win_rate": _matured(matured.build(selection, contract, options)),
+    }
+
+
+def _verdict(model: verdict.VerdictModel) -> dict:
+    """Both cards: claim, answer, the rule, the numbers in one sentence, every measure."""
+    return {
+        "sla_hours": model.sla_hours,
+        "sales_sourced_sources": list(model.sales_sources),
+        "follow_up": model.follow_up.as_dict(),
+        "closing": model.closing.as_dict(),
+        "sources_below": list(model.below),
+    }
+
+
+def _decomposition(model: gap.GapModel) -> dict:
+    """Per source: its gap against the reference, split; by_source null when it cannot be."""
+    rows = None
+    if not model.missing:
+        rows = [
+            _clean({k: row[k] for k in DECOMPOSITION_KEYS})
+            for row in model.table.iter_rows(named=True)
+        ]
+    return {
+        "reference": model.reference,
+        "sla_hours": model.sla_hours,
+        "reason": model.missing,
+        "by_source": rows,
+    }
+
+
+def _speed(model: speed.SpeedModel) -> dict:
+    """Per band, per source (and "All sources"): leads, won, rate, 95% Wilson interval; the
+    overall curve standardised to the source mix; the HBR comparison."""
+    if model.missing:
+        return {
+            "reason": model.missing,
+            "bands": None,
+            "by_source": None,
+            "standardised": None,
+            "hbr": None,
+        }
+    by_source: dict[str, list[dict]] = {}
+    for row in model.by_band.iter_rows(named=True):
+        entry = {
+            "band": row["band"],
+            "leads": row["leads"],
+            "won": row["won"],
+            "rate": row["lead_to_win_rate"],
+            "ci_low": row["win_rate_ci_low"],
+            "ci_high": row["win_rate_ci_high"],
+        }
+        if model.mql_to_sql:
+            entry |= {
+                "mqls": row["mqls"],
+                "mqls_to_sql": row["mqls_to_sql"],
+                "mql_to_sql_rate": row["mql_to_sql_rate"],
+                "mql_to_sql_ci_low": row["mql_to_sql_rate_ci_low"],
+                "mql_to_sql_ci_high": row["mql_to_sql_rate_ci_high"],
+            }
+        by_source.setdefault(row["lead_source"], []).append(_clean(entry))
+    standardised = model.standardised.select(
+        "band", "leads", "won", "raw_rate", "standardised_rate", "mix_covered"
+    )
+    return {
+        "reason": None,
+        "bands": list(model.band_labels),
+        "by_source": by_source,
+        "standardised": [_clean(r) for r in standardised.iter_rows(named=True)],
+        "hbr": model.hbr,
+        "hbr_reason": model.hbr_reason,
+    }
+
+
+def _matured(model: matured.MaturedModel) -> dict:
+    """Won within 30/90/180 days with 95% intervals, per source and per quarterly cohort."""
+    if model.missing:
+        return {"reason": model.missing, "as_of": None, "by_source": None, "by_cohort": None}
+
+    def rows(table: pl.DataFrame, key: str) -> list[dict]:
+        return [
+            _clean({key: r[key], **{k: r[k] for k in MATURED_KEYS}})
+            for r in table.iter_rows(named=True)
+        ]
+
+    return {
+        "reason": None,
+        "as_of": model.as_of.isoformat(),
+        "excluded": model.excluded,
+        "by_source": rows(model.by_source, "lead_source"),
+        "by_cohort": rows(model.by_cohort, "cohort"),
     }
 
 
@@ -181,10 +305,25 @@ def _by_source(
                 on="lead_source",
                 how="left",
             )
+    shrunk = {row["lead_source"]: row for row in wins.shrunk.iter_rows(named=True)}
     return [
         _clean({key: row.get(column) for key, column in keys.items()})
+        | {"shrunk": _shrunk(shrunk.get(row["lead_source"]))}
         for row in table.sort("lead_source").iter_rows(named=True)
     ]
+
+
+def _shrunk(row: dict | None) -> dict | None:
+    """The source's shrunk lead-to-win rate, its 95% interval and rank; None when the data
+    cannot fit a prior (win_rate's shrunk_reason says why)."""
+    if row is None:
+        return None
+    return {
+        "win_rate": row["shrunk_rate"],
+        "ci_low": row["shrunk_ci_low"],
+        "ci_high": row["shrunk_ci_high"],
+        "rank": row["rank"],
+    }
 
 
 def _clean(values: dict) -> dict:

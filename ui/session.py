@@ -31,6 +31,8 @@ from truce.pipeline import (
     plan_tables,
     read_upload,
 )
+from truce.views import data
+from ui.decisions import decisions
 from ui.lifetime import session_data, wait_for
 
 log = logging.getLogger("truce")
@@ -115,15 +117,29 @@ def _read(file) -> UploadedFile:
     return read
 
 
-def _check(readable: list, contract: Contract, choices: dict, overrides: dict):
-    """Map and validate the readable uploads (in a background job: no Streamlit calls)."""
+def _check(readable: list, contract: Contract, chosen: dict):
+    """Map and validate the readable uploads (in a background job: no Streamlit calls).
+    Also what the validated rows no longer tell, for the Data page (`data_inputs`)."""
     started = time.perf_counter()
     loaded = [read_upload(f.name, f.getvalue()).loaded for f in readable]
-    plan, notes = plan_tables(loaded, contract, choices, overrides)
-    prepared = prepare(build_dataset(plan, contract), contract)
+    files, lookups, left_out = data.split_files(loaded, contract, chosen["table_choice"])
+    plan, notes = plan_tables(
+        files,
+        contract,
+        data.table_choices(chosen["table_choice"]),
+        chosen["overrides"],
+        chosen["values"],
+    )
+    joined = data.lookups_with_pairs(lookups, chosen["lookup_on"])
+    prepared = prepare(build_dataset(plan, contract, lookups=joined), contract)
+    inputs = data.DataInputs(
+        tables=data.table_inputs(plan, contract),
+        lookups={f.name: tuple(f.frame.columns) for f in lookups},
+        left_out=tuple(left_out),
+    )
     rows = sum(prepared.dataset.report.rows_in.values())
     log.info("validated %d rows in %.2f s", rows, time.perf_counter() - started)
-    return prepared, notes
+    return (prepared, notes), inputs
 
 
 def uploaded_dataset(contract: Contract) -> tuple[Prepared, list[str]]:
@@ -131,25 +147,27 @@ def uploaded_dataset(contract: Contract) -> tuple[Prepared, list[str]]:
     in_uploader = {f.file_id: f for f in st.session_state.get("uploader") or []}
     held = session_data()
     readable = [in_uploader[i] for i, u in held["uploads"].items() if u.loaded]
-    choices = st.session_state.setdefault("table_choice", {})
-    overrides = st.session_state.setdefault("overrides", {})
+    chosen = decisions()
     key = hashlib.sha256(
         json.dumps(
-            [[f.file_id for f in readable], choices, overrides, contract.text],
-            sort_keys=True,
-            default=str,
+            [[f.file_id for f in readable], chosen, contract.text], sort_keys=True, default=str
         ).encode()
     ).hexdigest()
     if held.get("dataset_key") != key:
-        # Copies of the choices: the job must not see them change under it.
-        work = (readable, contract, dict(choices), {t: dict(c) for t, c in overrides.items()})
-        checked = wait_for(
+        # A copy of the choices: the job must not see them change under it.
+        frozen = json.loads(json.dumps(chosen))
+        checked, inputs = wait_for(
             f"check {key}",
             "Checking your files against the data contract…",
-            lambda: _check(*work),
+            lambda: _check(readable, contract, frozen),
         )
-        held.update(dataset_key=key, dataset=checked)
+        held.update(dataset_key=key, dataset=checked, data_inputs=inputs)
     return held["dataset"]
+
+
+def data_inputs() -> data.DataInputs:
+    """What the Data page shows beyond the dataset (empty for the sample)."""
+    return session_data().get("data_inputs", data.DataInputs())
 
 
 def current_data() -> tuple[Prepared, list[str], bool]:

@@ -28,3 +28,11 @@ def needs(what: str) -> None:
 
 def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
+
+
+def count(value: int | None) -> str:
+    return "n/a" if value is None else f"{value:,}"
+
+
+def money(value: float | None) -> str:
+    return "n/a" if value is None else f"${value:,.0f}"

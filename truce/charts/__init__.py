@@ -4,7 +4,19 @@ Every chart gets a title that asks the question it answers, axis titles with uni
 with the exact numbers, and the same colour for a source on every page.
 """
 
-from truce.charts import base, feedback, follow_up, funnel, icp, scorecard, spend, win_rate
+from truce.charts import (
+    base,
+    feedback,
+    follow_up,
+    funnel,
+    icp,
+    matured,
+    scorecard,
+    speed,
+    spend,
+    verdict,
+    win_rate,
+)
 from truce.charts.base import source_scale
 
 __all__ = [
@@ -13,8 +25,11 @@ __all__ = [
     "follow_up",
     "funnel",
     "icp",
+    "matured",
     "scorecard",
     "source_scale",
+    "speed",
     "spend",
+    "verdict",
     "win_rate",
 ]

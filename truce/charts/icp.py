@@ -8,35 +8,55 @@ import polars as pl
 from truce.charts.base import (
     PALETTE,
     PERCENT,
+    rows_height,
     to_pandas,
 )
 
+SHADES = {
+    "shrunk_rate": "Shrunk lead-to-win rate",
+    "lead_to_win_rate": "Lead-to-win rate (raw: too few groups to shrink)",
+}
 
-def heatmap(frame: pl.DataFrame, dimension: str, label: str) -> alt.Chart:
-    """Sources x a dimension, coloured by lead-to-win rate, with the counts in the tooltip."""
-    return (
-        alt.Chart(
-            to_pandas(frame), title=f"Which source and {label.lower()} pairs turn into customers?"
-        )
-        .mark_rect()
-        .encode(
-            x=alt.X(f"{dimension}:N", title=label),
-            y=alt.Y("lead_source:N", title="Lead source"),
-            color=alt.Color(
-                "lead_to_win_rate:Q",
-                title="Lead-to-win rate",
-                scale=alt.Scale(scheme="blues"),
-                legend=alt.Legend(format="%"),
-            ),
-            tooltip=[
-                alt.Tooltip("lead_source:N", title="Source"),
-                alt.Tooltip(f"{dimension}:N", title=label),
-                alt.Tooltip("leads:Q", title="Leads", format=","),
-                alt.Tooltip("won:Q", title="Won", format=","),
-                alt.Tooltip("lead_to_win_rate:Q", title="Lead-to-win rate", format=PERCENT),
-            ],
-        )
+
+def heatmap(frame: pl.DataFrame, dimension: str, label: str, shade: str = "shrunk_rate"):
+    """Sources x a dimension, shaded by the shrunk lead-to-win rate (a 1-of-1 cell is not the
+    darkest), with each cell's number of leads written in it."""
+    base = alt.Chart(
+        to_pandas(frame), title=f"Which source and {label.lower()} pairs turn into customers?"
     )
+    x = alt.X(f"{dimension}:N", title=label, axis=alt.Axis(labelAngle=-30))
+    y = alt.Y("lead_source:N", title="Lead source")
+    tooltip = [
+        alt.Tooltip("lead_source:N", title="Source"),
+        alt.Tooltip(f"{dimension}:N", title=label),
+        alt.Tooltip("leads:Q", title="Leads", format=","),
+        alt.Tooltip("won:Q", title="Won", format=","),
+        alt.Tooltip("lead_to_win_rate:Q", title="Lead-to-win rate (raw)", format=PERCENT),
+        alt.Tooltip("shrunk_rate:Q", title="Shrunk rate", format=PERCENT),
+        alt.Tooltip("shrunk_ci_low:Q", title="Shrunk: 95% interval from", format=PERCENT),
+        alt.Tooltip("shrunk_ci_high:Q", title="Shrunk: 95% interval to", format=PERCENT),
+    ]
+    cells = base.mark_rect().encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            f"{shade}:Q",
+            title=SHADES[shade],
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(format="%", orient="bottom"),
+        ),
+        tooltip=tooltip,
+    )
+    # Light text on the darker half of the scale, dark text on the lighter half.
+    middle = (frame[shade].max() or 0) / 2
+    counts = base.mark_text(fontSize=11).encode(
+        x=x,
+        y=y,
+        text=alt.Text("leads:Q", format=","),
+        color=alt.condition(alt.datum[shade] > middle, alt.value("white"), alt.value("black")),
+        tooltip=tooltip,
+    )
+    return (cells + counts).properties(height=rows_height(frame["lead_source"].n_unique()))
 
 
 def interval_bars(frame: pl.DataFrame, group: str, label: str) -> alt.Chart:

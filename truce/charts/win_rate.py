@@ -128,3 +128,50 @@ def deal_bars(
             ("median_days_to_close", "Median days to close", ".0f"),
         ),
     )
+
+
+def ranked_chart(ranked: pl.DataFrame, scale: alt.Scale, highlight: str | None = None):
+    """Per source, ranked by the shrunk rate: the raw rate (hollow) beside the shrunk rate
+    (filled) and its 95% interval, so a small lucky source cannot top the list."""
+    colour, opacity = source_colour(scale, highlight)
+    base = alt.Chart(
+        to_pandas(ranked), title="Which sources are best once small numbers are allowed for?"
+    )
+    y = alt.Y("lead_source:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None)
+    tooltip = [
+        alt.Tooltip("rank:Q", title="Rank (by the shrunk rate)"),
+        alt.Tooltip("lead_source:N", title="Source"),
+        alt.Tooltip("leads:Q", title="Leads", format=","),
+        alt.Tooltip("won:Q", title="Won", format=","),
+        alt.Tooltip("estimate:N", title="Estimate"),
+        alt.Tooltip("rate:Q", title="Rate", format=PERCENT),
+        alt.Tooltip("shrunk_ci_low:Q", title="Shrunk: 95% interval from", format=PERCENT),
+        alt.Tooltip("shrunk_ci_high:Q", title="Shrunk: 95% interval to", format=PERCENT),
+    ]
+    x_title = "Lead-to-win rate (%)"
+    interval = base.mark_rule(strokeWidth=3).encode(
+        y=y,
+        x=alt.X("shrunk_ci_low:Q", title=x_title, axis=alt.Axis(format="%")),
+        x2="shrunk_ci_high:Q",
+        color=colour,
+        opacity=opacity,
+        tooltip=tooltip,
+    )
+    points = base.mark_point(size=110, strokeWidth=2).encode(
+        y=y,
+        x=alt.X("rate:Q", title=x_title),
+        color=colour,
+        opacity=opacity,
+        # Filled or hollow says which estimate (the caption under the chart): a shape legend
+        # would draw both symbols white.
+        shape=alt.Shape("estimate:N", legend=None),
+        fill=alt.condition(
+            alt.datum.estimate == "Shrunk (posterior mean)", colour, alt.value("white")
+        ),
+        tooltip=tooltip,
+    )
+    return (
+        (interval + points)
+        .add_params(alt.selection_point(name="pick", fields=["lead_source"]))
+        .properties(height=rows_height(ranked["lead_source"].n_unique()))
+    )

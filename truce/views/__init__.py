@@ -9,14 +9,30 @@ from __future__ import annotations
 
 from truce.contract import Contract
 from truce.filters import Selection
-from truce.views import feedback, follow_up, funnel, icp, scorecard, spend, win_rate
+from truce.views import (
+    feedback,
+    follow_up,
+    funnel,
+    gap,
+    icp,
+    matured,
+    scorecard,
+    speed,
+    spend,
+    verdict,
+    win_rate,
+)
 from truce.views.options import Options
 
 PAGES = {
     "scorecard": scorecard,
+    "verdict": verdict,
+    "gap": gap,
     "funnel": funnel,
     "follow_up": follow_up,
+    "speed": speed,
     "win_rate": win_rate,
+    "matured": matured,
     "icp": icp,
     "spend": spend,
     "feedback": feedback,

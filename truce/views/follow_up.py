@@ -9,6 +9,7 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.metrics import follow_up
+from truce.views import breakdown
 from truce.views.options import Options
 
 NEEDS_LEADS = "Follow-up is measured on leads: upload a leads file."
@@ -31,6 +32,9 @@ class FollowUpModel:
     trend: pl.DataFrame = field(default_factory=pl.DataFrame)
     by_owner: pl.DataFrame | None = None
     untouched: pl.DataFrame = field(default_factory=pl.DataFrame)
+    breakdowns: tuple[str, ...] = ()  # lead columns the page can split by
+    breakdown: str | None = None
+    by_breakdown: pl.DataFrame | None = None  # follow-up per value of the chosen column
 
 
 def build(selection: Selection, contract: Contract, options: Options) -> FollowUpModel:
@@ -45,6 +49,8 @@ def build(selection: Selection, contract: Contract, options: Options) -> FollowU
     timed = selection.can("created_at")
     bounds = contract.response_bands_hours
     has_owner = "owner" in leads.columns and leads["owner"].is_not_null().any()
+    breakdowns = breakdown.columns(selection, ("leads",))
+    column = breakdown.pick(breakdowns, options.breakdown)
     return FollowUpModel(
         sla_hours=sla,
         overall=overall,
@@ -56,4 +62,13 @@ def build(selection: Selection, contract: Contract, options: Options) -> FollowU
         trend=follow_up.weekly_trend(leads, sla) if timed else pl.DataFrame(),
         by_owner=follow_up.follow_up_summary(leads, sla, by="owner") if has_owner else None,
         untouched=follow_up.untouched_leads(leads),
+        breakdowns=breakdowns,
+        breakdown=column,
+        by_breakdown=_split(leads, sla, column) if column else None,
     )
+
+
+def _split(leads: pl.DataFrame, sla: float, column: str) -> pl.DataFrame:
+    """Follow-up per value of any column, largest first (an empty value last)."""
+    table = follow_up.follow_up_summary(leads, sla, by=column)
+    return table.sort(["leads", column], descending=[True, False], nulls_last=True)

@@ -17,6 +17,8 @@ class Options:
     cohort_stage: str | None = None  # funnel: the stage the cohort chart follows (None: last)
     dimension: str | None = None  # profile: segment, company_size or country (None: first)
     today: date | None = None  # scorecard: dates after it are not the export's date
+    reference: str | None = None  # whose gap: the source each is compared with (None: all)
+    breakdown: str | None = None  # win rate, follow-up: any column to split by (None: none)
 
     def sla(self, contract: Contract) -> float:
         """The one follow-up SLA: the contract's, unless overridden (in the sidebar, the URL)."""

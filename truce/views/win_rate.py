@@ -8,13 +8,20 @@ import polars as pl
 
 from truce.contract import Contract
 from truce.filters import Selection
-from truce.metrics import win_rate
+from truce.metrics import shrinkage, win_rate
+from truce.views import breakdown
 from truce.views.options import Options
 
 NEEDS_OUTCOME = (
     "Win rates need an outcome: upload opportunities (stage, won flag or won date), or map a "
     "won flag (is_won) or won date (won_at) on the leads file."
 )
+
+NO_PRIOR = (
+    "Shrunk rates need at least 3 sources with leads, some won and some not: with fewer, "
+    "the data cannot say how much sources really differ."
+)
+ESTIMATES = {"raw_rate": "Raw: won / leads", "shrunk_rate": "Shrunk (posterior mean)"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,22 @@ class WinRateModel:
     priced: bool = False  # amounts known: revenue charts can be drawn
     deals_by: dict[str, pl.DataFrame] = field(default_factory=dict)  # lead_source / owner
     revenue: float | None = None  # won deals' amounts, else won leads' own; None: unknown
+    # Per source: raw and shrunk (empirical-Bayes) lead-to-win rate, ranked by the shrunk one.
+    shrunk: pl.DataFrame = field(default_factory=pl.DataFrame)
+    shrunk_reason: str | None = None  # why there is no shrunk rate
+
+    def ranked(self) -> pl.DataFrame:
+        """The shrunk rates' chart data: per source the raw and the shrunk rate, long."""
+        return self.shrunk.unpivot(
+            index=["lead_source", "leads", "won", "rank", "shrunk_ci_low", "shrunk_ci_high"],
+            on=["raw_rate", "shrunk_rate"],
+            variable_name="estimate",
+            value_name="rate",
+        ).with_columns(pl.col("estimate").replace_strict(ESTIMATES))
+
+    breakdowns: tuple[str, ...] = ()  # columns the page can split by (owner, product, sector)
+    breakdown: str | None = None
+    by_breakdown: pl.DataFrame | None = None  # per value: deals, won, lost, rates (dimensions)
 
 
 def build(selection: Selection, contract: Contract, options: Options) -> WinRateModel:
@@ -44,6 +67,9 @@ def build(selection: Selection, contract: Contract, options: Options) -> WinRate
                 table = win_rate.opportunity_outcomes(opps, by=group).drop_nulls(group)
                 deals_by[group] = table
     unknown = not selection.can("outcome") and not selection.can("opportunities")
+    shrunk, reason = _shrunk(selection)
+    breakdowns = breakdown.columns(selection)
+    column = breakdown.pick(breakdowns, options.breakdown)
     return WinRateModel(
         missing=NEEDS_OUTCOME if unknown else None,
         leads=leads,
@@ -52,4 +78,18 @@ def build(selection: Selection, contract: Contract, options: Options) -> WinRate
         priced=selection.can("amount"),
         revenue=(win_rate.revenue(selection.leads, opps) if selection.can("amount") else None),
         deals_by=deals_by,
+        shrunk=shrunk,
+        shrunk_reason=reason,
+        breakdowns=breakdowns,
+        breakdown=column,
+        by_breakdown=breakdown.by(selection, column) if column else None,
     )
+
+
+def _shrunk(selection: Selection) -> tuple[pl.DataFrame, str | None]:
+    if not selection.can("leads", "outcome"):
+        return pl.DataFrame(), NEEDS_OUTCOME
+    table = shrinkage.by_source(selection.leads)
+    if table["shrunk_rate"].is_null().all():
+        return pl.DataFrame(), NO_PRIOR
+    return table, None

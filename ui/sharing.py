@@ -42,8 +42,7 @@ def settle_filter(key: str, options: list[str]) -> list[str]:
     new = [v for v in arrived if v not in waiting_before]
     if new and options:
         current = [v for v in st.session_state.get(key) or [] if v in options]
-        # The widget is bound to the URL: its value comes from there on the next run.
-        st.query_params[key] = list(dict.fromkeys([*current, *new]))
+        st.session_state[key] = list(dict.fromkeys([*current, *new]))
     st.session_state[f"_applied_{key}"] = arrived
     return missing
 

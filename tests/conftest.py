@@ -19,10 +19,16 @@ def contract():
     return load_contract()
 
 
-def run_pipeline(files: dict[str, bytes], contract, tables: dict | None = None, overrides=None):
+def run_pipeline(
+    files: dict[str, bytes],
+    contract,
+    tables: dict | None = None,
+    overrides=None,
+    keep_for_audit: bool = True,
+):
     """Files (name -> bytes) -> (dataset, facts), exactly as an upload would go."""
     loaded = [read_upload(name, data) for name, data in files.items()]
     assert all(f.error is None for f in loaded), [f.error for f in loaded]
     plan, _ = plan_tables([f.loaded for f in loaded], contract, tables, overrides)
-    dataset = build_dataset(plan, contract, now=NOW)
+    dataset = build_dataset(plan, contract, now=NOW, keep_for_audit=keep_for_audit)
     return dataset, build_facts(dataset.tables, contract, dataset.dimensions)

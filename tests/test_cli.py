@@ -50,7 +50,11 @@ def test_check_with_warnings_only_exits_0(capsys, files):
     assert "WARNING [leads] 1 row with the same ID as an earlier row (lead_id)." in out
     assert "WARNING [opportunities] 1 row with a lead_id that matches no lead" in out
     assert "row 3: lead_id=L2" in out
-    assert out.rstrip().endswith("0 error(s), 9 warning(s)")
+    totals, verdict = out.rstrip().splitlines()[-2:]
+    assert totals.endswith("0 error(s), 9 warning(s)")
+    # check always runs the Great Expectations audit, after the report
+    assert verdict.startswith("Audit (Great Expectations):")
+    assert verdict.endswith("every count agrees with the checks above.")
 
 
 def test_check_with_a_missing_required_column_exits_1(capsys, tmp_path):

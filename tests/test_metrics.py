@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import polars as pl
 import pytest
 
-from truce.metrics import follow_up, funnel, win_rate
+from truce.metrics import follow_up, funnel, icp, win_rate
 from truce.metrics.rates import wilson_interval
 
 T0 = datetime(2026, 3, 2, 9, 0)
@@ -155,3 +155,22 @@ def test_opportunity_win_rate_counts_closed_deals_only():
     assert a["median_days_to_close"] == 30.0
     owners = win_rate.opportunity_outcomes(opps, by="owner")
     assert by(owners, "owner", "Bob")["opportunity_win_rate"] == 1.0
+
+
+def test_profile_rows_with_equal_rates_list_in_one_order():
+    """Equal win rates: the larger group first, then by value, whatever order rows come in."""
+    rows = [("b", True), ("b", False), ("a", True), ("a", False), ("c", True), ("c", False)]
+    rows += [("d", True), ("d", False), ("d", True), ("d", False)]
+    for order in (rows, rows[::-1]):
+        leads = pl.DataFrame(
+            {
+                "segment": [s for s, _ in order],
+                "won": [w for _, w in order],
+                "revenue": [None] * len(order),
+                "created_at": [datetime(2026, 1, 1)] * len(order),
+                "won_at": [None] * len(order),
+                "touches": [1] * len(order),
+            },
+            schema_overrides={"revenue": pl.Float64, "won_at": pl.Datetime},
+        )
+        assert icp.by_dimension(leads, "segment")["segment"].to_list() == ["d", "a", "b", "c"]

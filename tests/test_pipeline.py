@@ -9,12 +9,13 @@ import pytest
 
 from tests.conftest import NOW, run_pipeline
 from tests.fixtures import FILES, LEADS, OPPORTUNITIES
+from truce.audit import run_suite
 from truce.canonical import to_canonical
 from truce.findings import Finding, Report
 from truce.mapping import auto_map
 from truce.metrics import win_rate
 from truce.pipeline import read_upload
-from truce.validation import build_rules, link_to_leads, run_suite
+from truce.validation import build_rules, lead_lookup, link_to_leads
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +126,9 @@ def test_great_expectations_and_polars_agree_on_every_rule(contract):
         table = name.removesuffix(".csv")
         typed[table], _ = to_canonical(frame, auto_map(frame.columns, table, contract), contract)
     checked = 0
-    for table, frame in link_to_leads(typed).items():
+    lookup = lead_lookup(typed["leads"])
+    for table, frame in typed.items():
+        frame = link_to_leads(table, frame, lookup)
         rules = build_rules(table, frame, contract, NOW)
         counts = run_suite(table, frame, rules)
         for rule in rules:

@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
             _filter_options(command)
             command.add_argument("--format", choices=("json", "text"), default="text")
             command.add_argument(
+                "--no-audit",
+                action="store_true",
+                help="skip the Great Expectations audit (the numbers do not change: the "
+                "contract's checks that decide them always run)",
+            )
+            command.add_argument(
                 "--by",
                 action="append",
                 default=[],
@@ -234,6 +240,7 @@ def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
         upload = read_upload(path.name, data)
+        del data  # not held while the next file is read: a file's bytes are its size in memory
         if upload.error:
             problems.append(f"ERROR [{table}] {upload.error}")
             continue
@@ -251,7 +258,21 @@ def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
                 raise UsageError(
                     f"--map {table}.{field}: {plan[table].file.name} has no column '{column}'"
                 )
-    return build_dataset(plan, contract, lookups=_lookups(args)), contract, problems + notes
+    dataset = build_dataset(plan, contract, lookups=_lookups(args), keep_for_audit=_audits(args))
+    return dataset, contract, problems + notes
+
+
+def _audits(args: argparse.Namespace) -> bool:
+    """`check` always runs the Great Expectations audit; `report` unless --no-audit."""
+    return not getattr(args, "no_audit", False)
+
+
+def run_audit(dataset: Dataset):
+    """The audit's verdict (truce.audit.AuditResult); GX is imported here, only when it runs
+    (seconds of import)."""
+    from truce.audit import audit
+
+    return audit(dataset.checked)
 
 
 def describe_mapping(dataset: Dataset) -> list[str]:
@@ -284,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
                 *report.as_text().split("\n"),
             ]
         )
-        return 1 if failed else 0
+        verdict = run_audit(dataset)
+        _say(verdict.says())
+        return 1 if failed or not verdict.agrees else 0
 
     facts = build_facts(dataset.tables, contract, dataset.dimensions)
     selection = filters_from(args).apply(facts)
@@ -302,7 +325,15 @@ def main(argv: list[str] | None = None) -> int:
             _say([*problems, *report.as_text().split("\n")], sys.stderr)
     else:
         _say([*problems, *report.as_text().split("\n"), "", *_as_text(numbers)])
-    return 1 if failed else 0
+    if not _audits(args):
+        return 1 if failed else 0
+    # After the numbers, which never wait for GX; the facts go first, to make room for
+    # GX's pandas copies. JSON stays one object on stdout, so the verdict goes to stderr.
+    sys.stdout.flush()
+    del facts, selection, numbers
+    verdict = run_audit(dataset)
+    _say(verdict.says(), sys.stderr if args.format == "json" else None)
+    return 1 if failed or not verdict.agrees else 0
 
 
 def _say(lines: list[str], stream=None) -> None:

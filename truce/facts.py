@@ -218,6 +218,17 @@ def _told(leads: pl.DataFrame, stage: str) -> bool:
     return any(c in leads.columns for c in columns[stage])
 
 
+def _beside(base: pl.DataFrame, *per_lead: pl.DataFrame) -> pl.DataFrame:
+    """`base` with each per-lead frame's columns (one row per lead_id, left-joined), without
+    copying base's own columns: only the key takes part in the joins."""
+    keys = base.select("lead_id")
+    joined = [
+        keys.join(frame, on="lead_id", how="left", maintain_order="left").drop("lead_id")
+        for frame in per_lead
+    ]
+    return base.hstack([c for frame in joined for c in frame.get_columns()])
+
+
 def _lead_facts(
     leads: pl.DataFrame,
     opps: pl.DataFrame,
@@ -282,16 +293,12 @@ def _lead_facts(
         pl.col("occurred_at").min().alias("_first_activity"), pl.len().alias("touches")
     )
 
-    facts = (
-        base.join(per_lead, on="lead_id", how="left", maintain_order="left")
-        .join(first_touch, on="lead_id", how="left", maintain_order="left")
-        .with_columns(
-            pl.col("opportunities").fill_null(0),
-            pl.col("touches").fill_null(0),
-            pl.when(outcome)
-            .then(pl.col("_won_self") | pl.col("_won_opp").fill_null(False))
-            .alias("won"),
-        )
+    facts = _beside(base, per_lead, first_touch).with_columns(
+        pl.col("opportunities").fill_null(0),
+        pl.col("touches").fill_null(0),
+        pl.when(outcome)
+        .then(pl.col("_won_self") | pl.col("_won_opp").fill_null(False))
+        .alias("won"),
     )
     facts = facts.with_columns(
         (pl.col("mql_at").is_not_null() | pl.col("_mql_status")).alias("mql_reached"),

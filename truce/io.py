@@ -187,7 +187,7 @@ def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame,
         names = _clean_names(header)
         notes = [f"{separated}, header on line {first_line}.", *_renamed_note(header, names, names)]
     notes += dialect_notes
-    null_values = [NULL_MARK] if NULL_MARK.encode() in raw else None
+    null_values = [NULL_MARK] if _holds_null_mark(raw) else None
     if null_values:
         notes.append(r"Cells written \N (how databases write an empty value) were read as empty.")
 
@@ -195,6 +195,12 @@ def _read_utf8(raw: bytes, encoding_note: str, name: str) -> tuple[pl.DataFrame,
     frame = _polars_csv(raw, delimiter, names, skip_lines, notes, null_values)
     frame, skipped_footer = _finish(frame, notes)
     return frame, notes, skipped + skipped_footer
+
+
+def _holds_null_mark(raw: bytes) -> bool:
+    """Whether some cell could be \\N. Most files hold no backslash at all, and looking for
+    one byte is 25 times faster than looking for two (0.1 s per 170 MB)."""
+    return b"\\" in raw and NULL_MARK.encode() in raw
 
 
 def _to_utf8(data: bytes, name: str, ext: str) -> tuple[bytes, str]:
@@ -655,10 +661,11 @@ def _finish(frame: pl.DataFrame, notes: list[str]) -> tuple[pl.DataFrame, int]:
             pl.col(c).str.strip_chars().replace("", None) for c, pad in padded.items() if pad
         )
     frame, footer = _drop_footer(frame)
-    before = frame.height
-    frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
-    if frame.height < before:
-        notes.append(f"{before - frame.height:,} empty rows were ignored.")
+    empty = pl.all_horizontal(pl.all().is_null())
+    blank_rows = frame.select(empty.sum()).item() if frame.width else 0
+    if blank_rows:  # filtering copies every column: only when there is a row to leave out
+        frame = frame.filter(~empty)
+        notes.append(f"{blank_rows:,} empty rows were ignored.")
 
     if footer:
         notes.append(f"{footer} footer row(s) at the end (like totals) were skipped.")

@@ -28,7 +28,7 @@ from truce.outcomes import (
     value_counts,
 )
 from truce.sources import with_aliases
-from truce.validation import link_to_leads, validate_table
+from truce.validation import Checked, lead_lookup, link_to_leads, validate_table
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ class Dataset:
     decisions: list[str] = field(default_factory=list)  # one line per choice made for the user
     # table -> `_row` plus every unmapped column and every lookup column (strings, as read)
     dimensions: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # table -> the table as its rules judged it, for truce.audit (when asked to keep it)
+    checked: dict[str, Checked] = field(default_factory=dict)
 
 
 def read_upload(name: str, data: bytes) -> UploadedFile:
@@ -124,7 +126,7 @@ def _link(
     column = leads.mapping.columns.get("lead_id") if leads else None
     if column is None:
         return plan
-    ids = leads.file.frame[column].drop_nulls().unique()
+    ids = leads.file.frame[column]
     linked = dict(plan)
     for table in ("opportunities", "activities"):
         if table not in plan:
@@ -142,8 +144,13 @@ def build_dataset(
     contract: Contract,
     now: datetime | None = None,
     lookups: list[Lookup] | tuple[Lookup, ...] = (),
+    keep_for_audit: bool = True,
 ) -> Dataset:
-    """Type, link and validate every planned table; count every row in and out."""
+    """Type, link and validate every planned table; count every row in and out.
+
+    The contract's Polars checks decide the rows kept; with `keep_for_audit`, the tables
+    as checked stay in `Dataset.checked` for truce.audit to judge with GX afterwards.
+    """
     now = now or datetime.now()
     dataset = Dataset(
         mappings={t: p.mapping for t, p in plan.items()},
@@ -174,14 +181,19 @@ def build_dataset(
             typed[table] = frame
 
     # Leads first: the other tables are checked against the leads that were kept.
+    lookup = None
     for table in TABLE_NAMES:
         if table not in typed:
             continue
-        linked = link_to_leads({**dataset.tables, table: typed[table]})[table]
-        kept, findings = validate_table(table, linked, contracts[table], now)
+        linked = link_to_leads(table, typed.pop(table), lookup)
+        kept, findings, checked = validate_table(table, linked, contracts[table], now)
         report.findings.extend(findings)
         report.rows_kept[table] = kept.height
         dataset.tables[table] = kept
+        if keep_for_audit:
+            dataset.checked[table] = checked
+        if table == "leads":
+            lookup = lead_lookup(kept)
     report.findings.extend(_unknown_outcomes(dataset.tables, plan, contract))
     dataset.decisions.extend(_counted_as_open(dataset.tables, plan, contract))
     dataset.dimensions, joins = dimensions(plan, lookups)

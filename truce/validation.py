@@ -1,21 +1,19 @@
-"""Great Expectations suites built from the contract, run on the canonical tables.
+"""The contract's checks on the canonical tables: which rows are kept, and why not.
 
-The suites are never written by hand: each field's contract type says which
-expectations it gets, and each expectation carries the contract check it
-enforces in its `meta`, so a failure turns straight into a `Finding` in the
-contract's own words. Cross-table checks (orphan IDs, touches before the lead
-existed) become ordinary column checks by joining the lead's facts on first.
-GX judges each table and counts; a Polars twin of each condition finds the rows to
-show and to leave out, and a test holds the two to the same counts.
+Each rule comes from a field's contract type and has two forms: a Great Expectations
+expectation (named here, built and run by truce.audit, the contract's engine of record)
+and its Polars twin, which decides the rows to show and to leave out. The twins run on
+the critical path, so the first numbers never wait for GX; the audit runs the suites
+later and flags any count on which the two disagree (a test holds them to the same counts).
+Cross-table checks (orphan IDs, touches before the lead existed) become ordinary column
+checks by joining the lead's facts on first.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from typing import Any
 
 import polars as pl
 
@@ -24,31 +22,37 @@ from truce.contract import Contract
 from truce.findings import EXAMPLES_SHOWN, Finding, rows_with
 from truce.sources import UNKNOWN
 
-# GX phones home and draws progress bars unless told not to; neither belongs in an app.
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-import great_expectations as gx
-import great_expectations.expectations as gxe
-from great_expectations.data_context.types.base import (
-    DataContextConfig,
-    InMemoryStoreBackendDefaults,
-)
-
-logging.getLogger("great_expectations").setLevel(logging.ERROR)
-
 LEAD_FOUND = "_lead_found"  # the row's lead_id is empty or matches a lead
 LEAD_CREATED = "_lead_created_at"  # the linked lead's created_at
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One contract check on one field: the GX expectation that judges the table, and the
-    same condition in Polars that points at the failing rows (GX's own row lists cost
-    seconds per 100,000 failing rows; this costs milliseconds)."""
+    """One contract check on one field: the GX expectation that judges the table (its class
+    name in `great_expectations.expectations` and its arguments), and the same condition in
+    Polars that points at the failing rows (GX's own row lists cost seconds per 100,000
+    failing rows; this costs milliseconds)."""
 
     check: str
     field: str
-    expectation: gxe.Expectation
+    expectation: str
+    kwargs: dict[str, Any]
     failing: pl.Expr
+
+    @property
+    def columns(self) -> set[str]:
+        """The columns the expectation reads."""
+        return {v for k, v in self.kwargs.items() if k.startswith("column")}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A table as its rules judged it, kept so the audit can judge it again with GX."""
+
+    table: str
+    frame: pl.DataFrame  # before any row was left out; only the columns the rules read
+    rules: list[Rule]
+    counts: dict[tuple[str, str], int]  # failing rows per (check, field), by the twins
 
 
 def build_rules(table: str, frame: pl.DataFrame, contract: Contract, now: datetime) -> list[Rule]:
@@ -57,68 +61,57 @@ def build_rules(table: str, frame: pl.DataFrame, contract: Contract, now: dateti
     earliest = datetime(contract.earliest_year, 1, 1)
     rules: list[Rule] = []
 
-    def rule(check: str, field: str, expectation, failing: pl.Expr) -> None:
-        meta = {"check": check, "field": field}
-        rules.append(Rule(check, field, expectation(meta=meta), failing))
+    def rule(check: str, name: str, expectation: str, failing: pl.Expr, **kwargs) -> None:
+        rules.append(Rule(check, name, expectation, kwargs, failing))
 
-    for name, field in spec.fields.items():
+    for name, spec_field in spec.fields.items():
         if name not in frame.columns:
             continue
         column = pl.col(name)
-        if field.type == "id" and field.required:
-            rule(
-                "missing_id",
-                name,
-                partial(gxe.ExpectColumnValuesToNotBeNull, column=name),
-                column.is_null(),
-            )
+        if spec_field.type == "id" and spec_field.required:
+            rule("missing_id", name, "ExpectColumnValuesToNotBeNull", column.is_null(), column=name)
         if name == spec.key:
-            rule(
-                "duplicate_id",
-                name,
-                partial(gxe.ExpectColumnValuesToBeUnique, column=name),
-                column.is_not_null() & column.is_duplicated(),
-            )
-        if field.type == "amount":
-            rule(
-                "negative_amount",
-                name,
-                partial(gxe.ExpectColumnValuesToBeBetween, column=name, min_value=0),
-                column < 0,
-            )
-        if field.type == "datetime":  # GX sees times as epoch microseconds: see run_suite
-            rule(
-                "future_date",
-                name,
-                partial(gxe.ExpectColumnValuesToBeBetween, column=name, max_value=_epoch(now)),
-                column > now,
-            )
+            duplicated = column.is_not_null() & column.is_duplicated()
+            rule("duplicate_id", name, "ExpectColumnValuesToBeUnique", duplicated, column=name)
+        if spec_field.type == "amount":
+            between = "ExpectColumnValuesToBeBetween"
+            rule("negative_amount", name, between, column < 0, column=name, min_value=0)
+        if spec_field.type == "datetime":  # GX sees times as epoch microseconds: see truce.audit
+            between = "ExpectColumnValuesToBeBetween"
+            rule("future_date", name, between, column > now, column=name, max_value=_epoch(now))
             rule(
                 "ancient_date",
                 name,
-                partial(gxe.ExpectColumnValuesToBeBetween, column=name, min_value=_epoch(earliest)),
+                between,
                 column < earliest,
+                column=name,
+                min_value=_epoch(earliest),
             )
-        if field.type == "source":
+        if spec_field.type == "source":
             known = list(contract.sources)
             rule(
                 "missing_source",
                 name,
-                partial(gxe.ExpectColumnValuesToNotBeNull, column=name),
+                "ExpectColumnValuesToNotBeNull",
                 column.is_null(),
+                column=name,
             )
             rule(
                 "unknown_source",
                 name,
-                partial(gxe.ExpectColumnValuesToBeInSet, column=name, value_set=known),
+                "ExpectColumnValuesToBeInSet",
                 column.is_not_null() & ~column.is_in(known),
+                column=name,
+                value_set=known,
             )
     if LEAD_FOUND in frame.columns:
         rule(
             "orphan_lead_id",
             "lead_id",
-            partial(gxe.ExpectColumnValuesToBeInSet, column=LEAD_FOUND, value_set=[True]),
+            "ExpectColumnValuesToBeInSet",
             ~pl.col(LEAD_FOUND),
+            column=LEAD_FOUND,
+            value_set=[True],
         )
     pairs = [("won_before_creation", "won_at", "created_at")]
     if table == "activities":
@@ -128,24 +121,21 @@ def build_rules(table: str, frame: pl.DataFrame, contract: Contract, now: dateti
             rule(
                 check,
                 later,
-                partial(
-                    gxe.ExpectColumnPairValuesAToBeGreaterThanB,
-                    column_A=later,
-                    column_B=earlier,
-                    or_equal=True,
-                    ignore_row_if="either_value_is_missing",
-                ),
+                "ExpectColumnPairValuesAToBeGreaterThanB",
                 pl.col(later) < pl.col(earlier),
+                column_A=later,
+                column_B=earlier,
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
             )
     return rules
 
 
-def link_to_leads(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
-    """Give opportunities and activities the columns their cross-table checks need."""
-    leads = tables.get("leads")
+def lead_lookup(leads: pl.DataFrame | None) -> pl.DataFrame | None:
+    """The kept leads' facts the cross-table checks read, one row per lead: built once."""
     if leads is None or leads.is_empty():
-        return tables
-    known = leads.select(
+        return None
+    return leads.select(
         pl.col("lead_id"),
         pl.lit(True).alias(LEAD_FOUND),
         (
@@ -154,80 +144,59 @@ def link_to_leads(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
             else pl.lit(None, pl.Datetime("us"))
         ).alias(LEAD_CREATED),
     ).filter(pl.col("lead_id").is_first_distinct())
-    linked = dict(tables)
-    for name in ("opportunities", "activities"):
-        frame = tables.get(name)
-        if frame is None or frame.is_empty() or "lead_id" not in frame.columns:
-            continue
-        # Unordered join, then back to file order (which decides the "first" of duplicates):
-        # twice as fast as an order-keeping join at 3M activities x 1M leads.
-        joined = frame.join(known, on="lead_id", how="left").sort(ROW)
-        linked[name] = joined.with_columns(
-            pl.col(LEAD_FOUND).fill_null(pl.col("lead_id").is_null())
-        )
-    return linked
 
 
-def run_suite(table: str, frame: pl.DataFrame, rules: list[Rule]) -> dict[tuple[str, str], int]:
-    """Run the table's suite in a throw-away, in-memory context; failing count per rule."""
-    config = DataContextConfig(  # no docs site on disk, no progress bars, no analytics
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        analytics_enabled=False,
-        progress_bars={"globally": False},
-    )
-    context = gx.get_context(mode="ephemeral", project_config=config)
-    asset = context.data_sources.add_pandas(f"truce_{table}").add_dataframe_asset(table)
-    frame = _compact(frame, rules)
-    batch = asset.add_batch_definition_whole_dataframe("upload").get_batch(
-        batch_parameters={"dataframe": frame.to_pandas()}
-    )
-    suite = gx.ExpectationSuite(name=f"truce_{table}", expectations=[r.expectation for r in rules])
-    result = batch.validate(suite, result_format="BASIC")
-    return {
-        (o.expectation_config.meta["check"], o.expectation_config.meta["field"]): (
-            0 if o.success else int(o.result.get("unexpected_count") or 0)
-        )
-        for o in result.results
-    }
-
-
-def _compact(frame: pl.DataFrame, rules: list[Rule]) -> pl.DataFrame:
-    """The frame as GX gets it: only the columns the rules read, in encodings that keep every
-    rule's answer but spare pandas the slow paths (1M leads with their activities: 50 s -> ~5 s).
-
-    Datetimes become epoch microseconds (GX compares pandas datetimes one Python call per
-    value); IDs become integer codes, same nulls and same repeats (GX fingerprints each
-    batch, and hashing millions of strings costs seconds).
-    """
-    kwargs = [r.expectation.configuration.kwargs for r in rules]
-    used = {ROW} | {v for k in kwargs for v in k.values() if isinstance(v, str)}
-    ids = {r.field for r in rules if r.check in ("missing_id", "duplicate_id")}
-    return frame.select(c for c in frame.columns if c in used).with_columns(
-        pl.selectors.datetime().dt.epoch("us"),
-        *(pl.col(c).rank("dense") for c in ids),
+def link_to_leads(table: str, frame: pl.DataFrame, lookup: pl.DataFrame | None) -> pl.DataFrame:
+    """Give an opportunities or activities table the columns its cross-table checks need."""
+    if (
+        lookup is None
+        or table not in ("opportunities", "activities")
+        or frame.is_empty()
+        or "lead_id" not in frame.columns
+    ):
+        return frame
+    # Join only the key, then put the lead's columns beside the frame: the join keeps the
+    # file's order (which decides the "first" of duplicates) and copies no other column.
+    joined = frame.select("lead_id").join(lookup, on="lead_id", how="left", maintain_order="left")
+    return frame.hstack(
+        [
+            joined[LEAD_FOUND].fill_null(False) | frame["lead_id"].is_null(),
+            joined[LEAD_CREATED],
+        ]
     )
 
 
 def validate_table(
     table: str, frame: pl.DataFrame, contract: Contract, now: datetime
-) -> tuple[pl.DataFrame, list[Finding]]:
-    """Check one linked canonical table; return the rows kept and what was found.
+) -> tuple[pl.DataFrame, list[Finding], Checked]:
+    """Check one linked canonical table; return the rows kept, what was found, and the table
+    as checked (for the audit).
 
     A row excluded by two checks is counted once, under the first.
     """
     rules = build_rules(table, frame, contract, now)
-    failing = run_suite(table, frame, rules)
+    # Every rule's rows in one pass over the table, as read (parallel, each column read once).
+    masks = frame.select(
+        (pl.repeat(False, pl.len()) if _distinct(frame, r) else r.failing.fill_null(False)).alias(
+            str(n)
+        )
+        for n, r in enumerate(rules)
+    ).get_columns()
+    counts = {(r.check, r.field): int(m.sum()) for r, m in zip(rules, masks, strict=True)}
+    used = {ROW} | {c for r in rules for c in r.columns}
+    checked = Checked(table, frame.select(c for c in frame.columns if c in used), rules, counts)
     findings: list[Finding] = []
     excluded = pl.Series("excluded", [False] * frame.height, pl.Boolean)
-    for rule in rules:
-        if not failing[(rule.check, rule.field)]:
+    emptied: set[str] = set()  # fields whose implausible dates were left empty
+    for rule, mask in zip(rules, masks, strict=True):
+        if not counts[(rule.check, rule.field)]:
             continue
         check = contract.checks[rule.check]  # every check the code runs is in the contract
-        condition = rule.failing.fill_null(False)
+        if emptied & rule.columns:  # judge the dates as they now are
+            mask = frame.select(rule.failing.fill_null(False)).to_series()
         if rule.check == "duplicate_id":
             # GX flags every copy; the first one stays, the later copies go.
-            condition &= ~pl.col(rule.field).is_first_distinct()
-        mask = frame.select(condition).to_series()
+            mask = mask & ~frame.select(pl.col(rule.field).is_first_distinct()).to_series()
         newly = int((mask & ~excluded).sum()) if check.exclude else 0
         findings.append(_finding(table, check, rule.field, frame.filter(mask), newly))
         if check.exclude:
@@ -236,10 +205,22 @@ def validate_table(
             frame = frame.with_columns(
                 pl.when(mask).then(None).otherwise(pl.col(rule.field)).alias(rule.field)
             )
-    kept = frame.filter(~excluded)
+            emptied.add(rule.field)
+    kept = frame.filter(~excluded) if excluded.any() else frame
     if "lead_source" in kept.columns:
         kept = kept.with_columns(pl.col("lead_source").fill_null(UNKNOWN))
-    return kept.drop([c for c in (LEAD_FOUND, LEAD_CREATED) if c in kept.columns]), findings
+    linked = [c for c in (LEAD_FOUND, LEAD_CREATED) if c in kept.columns]
+    return kept.drop(linked), findings, checked
+
+
+def _distinct(frame: pl.DataFrame, rule: Rule) -> bool:
+    """A duplicate_id rule whose IDs have no two equal hashes, so no two equal values: its
+    exact check (a hash table of every ID string, 0.6 s at 3M activities) can be skipped."""
+    if rule.check != "duplicate_id":
+        return False
+    ids = pl.col(rule.field).drop_nulls()
+    hashes, values = frame.select(ids.hash().n_unique().alias("h"), ids.len()).row(0)
+    return hashes == values
 
 
 def _finding(table: str, check, field: str, flagged: pl.DataFrame, excluded: int) -> Finding:

@@ -1,0 +1,45 @@
+"""The Great Expectations audit: off the critical path, and loud when it disagrees."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+
+from tests.conftest import run_pipeline
+from tests.fixtures import FILES
+from truce.audit import audit
+
+
+def test_loading_and_reporting_never_import_great_expectations():
+    code = (
+        "import sys, truce.cli, truce.pipeline, truce.facts, truce.headline, truce.views; "
+        "print('great_expectations' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_audit_agrees_with_the_checks_that_kept_the_rows(contract):
+    dataset, _ = run_pipeline(FILES, contract)
+    result = audit(dataset.checked)
+    assert result.agrees
+    assert set(result.counts) == {"leads", "opportunities", "activities"}
+    # The fixture's one duplicated lead ID: GX flags both copies.
+    assert result.counts["leads"][("duplicate_id", "lead_id")] == 2
+
+
+def test_audit_flags_a_count_on_which_gx_and_a_check_disagree(contract):
+    dataset, _ = run_pipeline(FILES, contract)
+    leads = dataset.checked["leads"]
+    wrong = {**leads.counts, ("duplicate_id", "lead_id"): 1}  # as if the twin had a bug
+    result = audit({"leads": replace(leads, counts=wrong)})
+    assert not result.agrees
+    [disagreement] = result.disagreements
+    assert (disagreement.check, disagreement.gx, disagreement.twin) == ("duplicate_id", 2, 1)
+    assert result.says()[0].startswith("AUDIT DISAGREES leads.lead_id duplicate_id")
+
+
+def test_no_audit_keeps_nothing_for_it(contract):
+    dataset, _ = run_pipeline(FILES, contract, keep_for_audit=False)
+    assert dataset.checked == {}

@@ -174,3 +174,13 @@ def test_profile_rows_with_equal_rates_list_in_one_order():
             schema_overrides={"revenue": pl.Float64, "won_at": pl.Datetime},
         )
         assert icp.by_dimension(leads, "segment")["segment"].to_list() == ["d", "a", "b", "c"]
+
+
+@pytest.mark.parametrize("order", ["any", "strict"])
+def test_a_leads_only_funnel_counts_every_lead(order):
+    """With no stage but Lead, the funnel's one stage counts each of the 6 leads."""
+    leads = pl.DataFrame({"lead_id": [f"L{i}" for i in range(6)], "lead_source": ["A"] * 6})
+    counted = funnel.funnel(leads, ["Lead"], order)
+    assert counted.select("stage", "count").rows() == [("Lead", 6)]
+    by_source = funnel.funnel(leads, ["Lead"], order, by="lead_source")
+    assert by_source.select("lead_source", "count").rows() == [("A", 6)]

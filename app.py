@@ -11,7 +11,16 @@ from truce.charts import source_scale
 from truce.contract import Contract
 from truce.filters import Filters
 from truce.views.options import Options
-from ui.session import MINE, SAMPLE, current_data, session_contract
+from ui.lifetime import session_data
+from ui.session import MINE, SAMPLE, current_data, session_contract, uploads
+from ui.sharing import (
+    fingerprints,
+    settle_filter,
+    setup_download,
+    setup_mismatch,
+    setup_upload,
+    show_waiting,
+)
 from ui.text import md
 from ui.view import View
 
@@ -59,11 +68,14 @@ def _options(frame: pl.DataFrame, column: str) -> list[str]:
 def _pick(frame: pl.DataFrame, column: str, label: str, key: str) -> list[str]:
     """A URL-bound multiselect over a column's values; nothing shown when the data lacks it."""
     options = _options(frame, column)
-    if not options:
-        return []
-    return st.multiselect(
-        label, options, key=key, placeholder=f"All {label.lower()}", bind="query-params"
-    )
+    missing = settle_filter(key, options)  # a link's values the data does not hold yet
+    chosen = []
+    if options:
+        chosen = st.multiselect(
+            label, options, key=key, placeholder=f"All {label.lower()}", bind="query-params"
+        )
+    show_waiting(label, missing)
+    return chosen
 
 
 def sidebar_filters(leads: pl.DataFrame, opportunities: pl.DataFrame) -> Filters:
@@ -127,6 +139,7 @@ with st.sidebar:
             key="uploader",
             help="Leads, opportunities (deals), activities (calls, emails) and spend — any mix.",
         )
+        setup_upload(session_contract())
 
 prepared, notes, is_sample = current_data()
 with st.sidebar:
@@ -151,9 +164,18 @@ with st.sidebar:
             args=("highlight",),
             key="clear_highlight",
         )
+    if not is_sample:
+        files = fingerprints(uploads())
+        if changed := setup_mismatch(files):
+            st.warning(
+                f"Your setup was made for other columns in {md(', '.join(changed))}: "
+                "check the mapping on the Data page."
+            )
+        chosen = {"sources": filters.sources, "owners": filters.owners}
+        setup_download(prepared.dataset, in_force, {**chosen, "segments": filters.segments}, files)
 
 all_sources = _options(facts.leads if facts.leads.width else facts.opportunities, "lead_source")
-st.session_state["view"] = View(
+session_data()["view"] = View(  # the filtered data: released when the session ends
     dataset=prepared.dataset,
     duplicates=prepared.duplicates,
     contract=in_force,
@@ -164,4 +186,16 @@ st.session_state["view"] = View(
 )
 st.session_state["notes"] = notes
 
-st.navigation(PAGES).run()
+# "My files" without files (a reload keeps none): say so, rather than show the sample's numbers
+# as if they were the user's. The Data and Definitions pages still open.
+page = st.navigation(PAGES)
+if is_sample and st.session_state.get("data_source") == MINE and page.url_path != "data":
+    st.warning(
+        "Your files are not kept after a reload (nothing is stored on the server): drop them "
+        "again in the sidebar — with your setup file ('Download my setup'), the mapping, "
+        "contract and filters are re-applied in one step.",
+        icon=":material/upload_file:",
+    )
+    if page.url_path != "definitions":
+        st.stop()
+page.run()

@@ -8,7 +8,7 @@ import streamlit as st
 from truce import charts
 from truce.views import funnel
 from ui.charts import highlighted, show_chart
-from ui.text import needs
+from ui.text import md, needs
 from ui.view import view
 
 st.title("Funnel: how far do each source's leads get?")
@@ -39,8 +39,8 @@ rate = st.radio(
 highlight = highlighted()
 cols = st.columns(len(model.stages))
 for col, stage in zip(cols, model.stages, strict=True):
-    help_text = current.contract.terms.get(stage.lower())
-    col.metric(stage, f"{model.counts.get(stage, 0):,}", help=help_text)
+    help_text = current.contract.terms.get(stage.lower())  # contract text: escaped
+    col.metric(stage, f"{model.counts.get(stage, 0):,}", help=help_text and md(help_text))
 chart = charts.funnel.funnel_chart(model.by_source, current.scale, highlight, rate)
 show_chart(chart, model.by_source, "funnel", "funnel_chart")
 if model.leaks.height:

@@ -42,7 +42,8 @@ st.caption(
 columns = st.columns(3)
 for i, tile in enumerate(model.tiles):
     with columns[i % 3]:
-        help_text = current.contract.terms.get(tile.measure)
+        help_text = current.contract.terms.get(tile.measure)  # contract text: escaped
+        help_text = help_text and md(help_text)
         st.metric(tile.label, tile.value, tile.delta, delta_color=tile.delta_color, help=help_text)
         st.caption(tile.reading)
 

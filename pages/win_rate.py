@@ -25,10 +25,10 @@ if model.leads is not None:
     a.metric("Leads", f"{model.leads['leads']:,}")
     b.metric("Won", f"{model.leads['won']:,}", help="Leads that became customers")
     rate = percent(model.leads["lead_to_win_rate"])
-    c.metric("Lead-to-win rate", rate, help=terms.get("lead_to_win_rate"))
+    c.metric("Lead-to-win rate", rate, help=md(terms.get("lead_to_win_rate", "")))
     if model.deals is not None:
         rate = percent(model.deals["opportunity_win_rate"])
-        d.metric("Opportunity win rate", rate, help=terms.get("opportunity_win_rate"))
+        d.metric("Opportunity win rate", rate, help=md(terms.get("opportunity_win_rate", "")))
     st.caption(
         "Two different rates: the **lead-to-win rate** divides won leads by *all* leads; the "
         "**opportunity win rate** divides won deals by *closed* deals only. A source can look "

@@ -319,6 +319,11 @@ def test_new_user_journey(server: str, browser: Browser, tmp_path: Path) -> None
     open_app(colleague, shared)
     tags = colleague.locator(".st-key-sources").get_by_test_id("stMultiSelectTagsContainer")
     expect(tags.first).to_have_text("Events")
+    # The link says "My files": the colleague is asked for their files, not shown the sample's
+    # numbers as if they were the sender's; the sample is one click away.
+    expect(colleague.get_by_text("Your files are not kept after a reload")).to_be_visible()
+    radio = colleague.locator(".st-key-data_source")
+    rerun(colleague, radio.get_by_text("Sample data", exact=True).click)
     sample_events = sample.filter(pl.col("lead_source") == "Events").height
     expect(metric(colleague, "Leads")).to_have_text(count(sample_events))
     shot(colleague, "21-shared-link")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import polars as pl
 import pytest
 
-from truce.metrics import follow_up, funnel, win_rate
+from truce.metrics import follow_up, funnel, icp, win_rate
 from truce.metrics.rates import wilson_interval
 
 T0 = datetime(2026, 3, 2, 9, 0)
@@ -155,3 +155,32 @@ def test_opportunity_win_rate_counts_closed_deals_only():
     assert a["median_days_to_close"] == 30.0
     owners = win_rate.opportunity_outcomes(opps, by="owner")
     assert by(owners, "owner", "Bob")["opportunity_win_rate"] == 1.0
+
+
+def test_profile_rows_with_equal_rates_list_in_one_order():
+    """Equal win rates: the larger group first, then by value, whatever order rows come in."""
+    rows = [("b", True), ("b", False), ("a", True), ("a", False), ("c", True), ("c", False)]
+    rows += [("d", True), ("d", False), ("d", True), ("d", False)]
+    for order in (rows, rows[::-1]):
+        leads = pl.DataFrame(
+            {
+                "segment": [s for s, _ in order],
+                "won": [w for _, w in order],
+                "revenue": [None] * len(order),
+                "created_at": [datetime(2026, 1, 1)] * len(order),
+                "won_at": [None] * len(order),
+                "touches": [1] * len(order),
+            },
+            schema_overrides={"revenue": pl.Float64, "won_at": pl.Datetime},
+        )
+        assert icp.by_dimension(leads, "segment")["segment"].to_list() == ["d", "a", "b", "c"]
+
+
+@pytest.mark.parametrize("order", ["any", "strict"])
+def test_a_leads_only_funnel_counts_every_lead(order):
+    """With no stage but Lead, the funnel's one stage counts each of the 6 leads."""
+    leads = pl.DataFrame({"lead_id": [f"L{i}" for i in range(6)], "lead_source": ["A"] * 6})
+    counted = funnel.funnel(leads, ["Lead"], order)
+    assert counted.select("stage", "count").rows() == [("Lead", 6)]
+    by_source = funnel.funnel(leads, ["Lead"], order, by="lead_source")
+    assert by_source.select("lead_source", "count").rows() == [("A", 6)]

@@ -14,6 +14,7 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.findings import Report
+from truce.metrics.icp import DIMENSIONS as PROFILE
 from truce.metrics.matured import HORIZONS
 from truce.views import (
     follow_up,
@@ -209,10 +210,11 @@ def _scorecard(card: scorecard.ScorecardModel) -> dict | None:
 
 
 def _by_segment(selection: Selection, contract: Contract, options: Options) -> dict:
-    """Per profile dimension the data carries (segment, company_size, country)."""
+    """Per profile dimension the data carries (segment, company_size, country); any other
+    column is reported through `--by` (by_dimension)."""
     first = icp.build(selection, contract, options)
     out = {}
-    for dimension in first.dimensions:
+    for dimension in (d for d in first.dimensions if d in PROFILE):
         model = first
         if dimension != first.dimension:
             model = icp.build(selection, contract, replace(options, dimension=dimension))

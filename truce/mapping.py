@@ -195,15 +195,24 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# The key that marks a setup file (truce/setup.py): its "mappings" are read like a list.
+SETUP_KEY = "truce_setup"
+
+
 def read_mapping_file(
     text: str, contract: Contract
 ) -> list[tuple[str, dict[str, str], dict[str, dict[str, str]]]]:
     """A saved mapping file (one table's mapping, or a list of them) -> per table its
-    columns and its `values` (value classes and source aliases; absent in older files)."""
+    columns and its `values` (value classes and source aliases; absent in older files).
+    A setup file ("Download my setup") is read too: its mappings."""
     try:
         saved = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         raise ValueError("This is not a mapping saved by Truce (not JSON).") from exc
+    if isinstance(saved, dict) and SETUP_KEY in saved:
+        saved = saved.get("mappings")
+        if not isinstance(saved, list):
+            raise ValueError("The setup's 'mappings' must be a list of saved mappings.")
     out = []
     for item in saved if isinstance(saved, list) else [saved]:
         table, columns = read_saved_mapping(json.dumps(item), contract)

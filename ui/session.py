@@ -1,9 +1,10 @@
 """The session's data: the bundled sample or this session's uploads, read and checked once.
 
-Uploaded data lives only in this session's `st.session_state` (never on disk, never
-in a cache shared between sessions). It is read and validated once per upload, and again
-only when the mapping, a file's table or the contract changes: a filter change re-runs
-only the filtering and the page models.
+Uploaded data lives only in this session's entry of ui.lifetime (never on disk, never in a
+cache shared between sessions, released when the session ends). It is read and validated
+once per upload, in a background job a click cannot restart, and again only when the
+mapping, a file's table or the contract changes: a filter change re-runs only the filtering
+and the page models.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 import time
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -33,12 +33,9 @@ from truce.pipeline import (
 )
 from truce.views import data
 from ui.decisions import decisions
+from ui.lifetime import session_data, wait_for
 
 log = logging.getLogger("truce")
-# Reading and checking a million-lead export briefly needs about a gigabyte on top of the data.
-# At most two sessions do it at once, so eight people at a time fit in memory; the others see
-# the spinner a little longer (benchmarks/sessions.py).
-HEAVY_WORK = threading.BoundedSemaphore(2)
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "demo"
 SAMPLE_FILES = ("leads.csv", "opportunities.csv", "activities.csv", "spend.csv")
 SAMPLE = "Sample data"
@@ -98,65 +95,79 @@ def uploads() -> list[UploadedFile]:
     be read), read once per file. Only the outline is kept: the bytes stay in the uploader,
     and a re-mapping reads them again rather than every session holding a second copy."""
     files = st.session_state.get("uploader") or []
-    cache: dict[str, UploadedFile] = st.session_state.setdefault("uploads", {})
+    cache: dict[str, UploadedFile] = session_data().setdefault("uploads", {})
     current = {f.file_id: f for f in files}
     for file_id in list(cache):
         if file_id not in current:
             del cache[file_id]  # removed from the uploader: forget it now
     for file_id, file in current.items():
         if file_id not in cache:
-            with HEAVY_WORK, st.spinner(f"Reading {file.name}…"):
-                started = time.perf_counter()
-                cache[file_id] = outline(read_upload(file.name, file.getvalue()))
-            # Counts and timings only: names and contents of uploads never reach a log.
-            log.info("read an upload in %.2f s", time.perf_counter() - started)
+            cache[file_id] = wait_for(
+                f"read {file_id}", f"Reading {file.name}…", lambda file=file: _read(file)
+            )
     return [cache[f] for f in current]
 
 
-def uploaded_dataset(contract: Contract) -> tuple[Prepared, list[str]]:
-    """Map and validate the uploads; recomputed only when files, choices or contract change.
+def _read(file) -> UploadedFile:
+    """One upload's outline (in a background job: no Streamlit calls)."""
+    started = time.perf_counter()
+    read = outline(read_upload(file.name, file.getvalue()))
+    # Counts and timings only: names and contents of uploads never reach a log.
+    log.info("read an upload in %.2f s", time.perf_counter() - started)
+    return read
 
-    Also keeps, for the Data page, what the validated rows no longer tell (`data_inputs`:
-    column samples and unknown source values per table, lookups, files left out)."""
+
+def _check(readable: list, contract: Contract, chosen: dict):
+    """Map and validate the readable uploads (in a background job: no Streamlit calls).
+    Also what the validated rows no longer tell, for the Data page (`data_inputs`)."""
+    started = time.perf_counter()
+    loaded = [read_upload(f.name, f.getvalue()).loaded for f in readable]
+    files, lookups, left_out = data.split_files(loaded, contract, chosen["table_choice"])
+    plan, notes = plan_tables(
+        files,
+        contract,
+        data.table_choices(chosen["table_choice"]),
+        chosen["overrides"],
+        chosen["values"],
+    )
+    joined = data.lookups_with_pairs(lookups, chosen["lookup_on"])
+    prepared = prepare(build_dataset(plan, contract, lookups=joined), contract)
+    inputs = data.DataInputs(
+        tables=data.table_inputs(plan, contract),
+        lookups={f.name: tuple(f.frame.columns) for f in lookups},
+        left_out=tuple(left_out),
+    )
+    rows = sum(prepared.dataset.report.rows_in.values())
+    log.info("validated %d rows in %.2f s", rows, time.perf_counter() - started)
+    return (prepared, notes), inputs
+
+
+def uploaded_dataset(contract: Contract) -> tuple[Prepared, list[str]]:
+    """Map and validate the uploads; recomputed only when files, choices or contract change."""
     in_uploader = {f.file_id: f for f in st.session_state.get("uploader") or []}
-    readable = [in_uploader[i] for i, u in st.session_state["uploads"].items() if u.loaded]
+    held = session_data()
+    readable = [in_uploader[i] for i, u in held["uploads"].items() if u.loaded]
     chosen = decisions()
     key = hashlib.sha256(
         json.dumps(
             [[f.file_id for f in readable], chosen, contract.text], sort_keys=True, default=str
         ).encode()
     ).hexdigest()
-    if st.session_state.get("dataset_key") != key:
-        with (
-            HEAVY_WORK,
-            st.spinner("Checking your files against the data contract…", show_time=True),
-        ):
-            started = time.perf_counter()
-            loaded = [read_upload(f.name, f.getvalue()).loaded for f in readable]
-            files, lookups, left_out = data.split_files(loaded, contract, chosen["table_choice"])
-            plan, notes = plan_tables(
-                files,
-                contract,
-                data.table_choices(chosen["table_choice"]),
-                chosen["overrides"],
-                chosen["values"],
-            )
-            joined = data.lookups_with_pairs(lookups, chosen["lookup_on"])
-            prepared = prepare(build_dataset(plan, contract, lookups=joined), contract)
-            inputs = data.DataInputs(
-                tables=data.table_inputs(plan, contract),
-                lookups={f.name: tuple(f.frame.columns) for f in lookups},
-                left_out=tuple(left_out),
-            )
-        rows = sum(prepared.dataset.report.rows_in.values())
-        log.info("validated %d rows in %.2f s", rows, time.perf_counter() - started)
-        st.session_state.update(dataset_key=key, dataset=(prepared, notes), data_inputs=inputs)
-    return st.session_state["dataset"]
+    if held.get("dataset_key") != key:
+        # A copy of the choices: the job must not see them change under it.
+        frozen = json.loads(json.dumps(chosen))
+        checked, inputs = wait_for(
+            f"check {key}",
+            "Checking your files against the data contract…",
+            lambda: _check(readable, contract, frozen),
+        )
+        held.update(dataset_key=key, dataset=checked, data_inputs=inputs)
+    return held["dataset"]
 
 
 def data_inputs() -> data.DataInputs:
     """What the Data page shows beyond the dataset (empty for the sample)."""
-    return st.session_state.get("data_inputs", data.DataInputs())
+    return session_data().get("data_inputs", data.DataInputs())
 
 
 def current_data() -> tuple[Prepared, list[str], bool]:

@@ -9,11 +9,15 @@ import streamlit as st
 # Every character Markdown (and Streamlit's directives such as :red[...] or :material/x:)
 # gives a meaning to. A backslash before any ASCII punctuation prints it as itself.
 MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|$~<>:=&\"'])")
+# GitHub's autolinks (`http://…`, `www.…`, `a@b.c`) are found in the text *after* escapes
+# are undone, so a backslash cannot stop them: an invisible word joiner breaks the pattern.
+JOIN = "\u2060"
+AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)")
 
 
 def md(text: object) -> str:
     """Data (a source name, a column, a file name, contract text) made literal for Markdown."""
-    return MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
+    return MARKDOWN.sub(r"\\\1", AUTOLINK.sub(JOIN, str(text))).replace("\n", " ")
 
 
 def needs(what: str) -> None:

@@ -13,6 +13,7 @@ from truce.contract import Contract
 from truce.filters import Selection
 from truce.pipeline import Dataset
 from truce.views.options import Options
+from ui.lifetime import session_data
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,11 @@ class View:
 
 def view() -> View:
     """The filtered view, set up by app.py's sidebar before the page runs."""
-    if "view" not in st.session_state:
+    held = session_data()  # not session_state: released when the session ends
+    if "view" not in held:
         # A fresh server whose first request is a deep link runs the page straight from the
         # pages/ folder (Streamlit's old multipage mode, on until the process's first
         # st.navigation call), skipping app.py. Switch that mode off and run the entry file.
         PagesManager.uses_pages_directory = False
         st.rerun()
-    return st.session_state["view"]
+    return held["view"]

@@ -33,7 +33,10 @@ def reached(stages: list[str], order: str) -> list[pl.Expr]:
     furthest it reached (an outbound lead that never was an MQL but won is counted
     as MQL). "strict": a lead counts only while it passed every stage in order.
     """
-    own = {label: (pl.lit(True) if col is None else pl.col(col)) for label, col, _, _ in STAGES}
+    # Every lead is a Lead. A bare literal would be one row when it is all that is selected
+    # (a leads-only file: 6 leads counted as 1); repeated to the frame's height it is not.
+    every = pl.repeat(True, pl.len())
+    own = {label: (every if col is None else pl.col(col)) for label, col, _, _ in STAGES}
     flags: dict[str, pl.Expr] = {}
     if order == "strict":
         previous = pl.lit(True)

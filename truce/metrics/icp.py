@@ -37,7 +37,12 @@ def by_dimension(leads: pl.DataFrame, dimension: str) -> pl.DataFrame:
     return table.with_columns(
         (pl.col("touches") / pl.col("touches").sum()).alias("share_of_touches"),
         (pl.col("won") / pl.col("won").sum()).alias("share_of_wins"),
-    ).sort("lead_to_win_rate", descending=True)
+        # Ties broken by size, then by value: the same data always lists in the same order.
+    ).sort(
+        ["lead_to_win_rate", "leads", dimension],
+        descending=[True, True, False],
+        nulls_last=True,
+    )
 
 
 def source_heatmap(leads: pl.DataFrame, dimension: str) -> pl.DataFrame:

@@ -13,6 +13,7 @@ Intervals: Greenwood's formula (ecdf's "linear" method), clipped to [0, 1].
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 
 import numpy as np
@@ -74,7 +75,11 @@ def _usable(leads: pl.DataFrame, as_of: datetime) -> pl.DataFrame:
 def _fit(days: np.ndarray, won: np.ndarray):
     data = stats.CensoredData(uncensored=days[won], right=days[~won])
     result = stats.ecdf(data)
-    return result.cdf, result.cdf.confidence_interval(0.95)
+    # Greenwood's interval is undefined where every lead still at risk was won (scipy warns
+    # and gives NaN there); a NaN bound is shown as n/a, so the warning says nothing new.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The confidence interval is undefined", RuntimeWarning)
+        return result.cdf, result.cdf.confidence_interval(0.95)
 
 
 def _at(days: np.ndarray, won: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -1,0 +1,76 @@
+"""The job registry: heavy work started once per session and key, whatever the reruns."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ui.jobs import Jobs
+
+
+def blocked_work(release: threading.Event, calls: list[str], result: str):
+    def work() -> str:
+        calls.append(result)
+        release.wait(timeout=30)
+        return result
+
+    return work
+
+
+def test_a_rerun_during_the_work_gets_the_same_job() -> None:
+    jobs, release, calls = Jobs(threading.BoundedSemaphore(2)), threading.Event(), []
+    first = jobs.start("s1", "check abc", blocked_work(release, calls, "done"))
+    # The second run of the script (a click while the first one waits) asks again.
+    second = jobs.start("s1", "check abc", blocked_work(release, calls, "again"))
+    assert second is first
+    assert not first.wait(0)  # still working: the click did not finish or restart it
+    release.set()
+    assert first.wait(30)
+    assert first.outcome() == "done"
+    assert calls == ["done"]  # the work ran once
+
+
+def test_other_keys_and_sessions_get_their_own_jobs() -> None:
+    jobs, release, calls = Jobs(threading.BoundedSemaphore(4)), threading.Event(), []
+    release.set()
+    a = jobs.start("s1", "k", blocked_work(release, calls, "a"))
+    b = jobs.start("s2", "k", blocked_work(release, calls, "b"))
+    c = jobs.start("s1", "other", blocked_work(release, calls, "c"))
+    assert len({id(a), id(b), id(c)}) == 3
+    assert [j.wait(30) and j.outcome() for j in (a, b, c)] == ["a", "b", "c"]
+    assert jobs.sessions() == {"s1", "s2"}
+
+
+def test_forgotten_job_runs_again_and_released_session_holds_nothing() -> None:
+    jobs, release, calls = Jobs(threading.BoundedSemaphore(1)), threading.Event(), []
+    release.set()
+    first = jobs.start("s1", "k", blocked_work(release, calls, "one"))
+    assert first.wait(30)
+    jobs.forget("s1", "k")  # collected
+    assert jobs.sessions() == set()
+    again = jobs.start("s1", "k", blocked_work(release, calls, "two"))
+    assert again is not first and again.wait(30) and again.outcome() == "two"
+    jobs.release("s1")
+    assert jobs.sessions() == set()
+
+
+def test_an_error_in_the_work_is_raised_where_the_result_is_collected() -> None:
+    def work():
+        raise ValueError("unreadable")
+
+    job = Jobs(threading.BoundedSemaphore(1)).start("s1", "k", work)
+    assert job.wait(30)
+    with pytest.raises(ValueError, match="unreadable"):
+        job.outcome()
+
+
+def test_at_most_limit_jobs_work_at_once() -> None:
+    jobs, release, calls = Jobs(threading.BoundedSemaphore(1)), threading.Event(), []
+    first = jobs.start("s1", "k", blocked_work(release, calls, "first"))
+    second = jobs.start("s2", "k", blocked_work(release, calls, "second"))
+    while not calls:  # the first one holds the only slot
+        first.wait(0.01)
+    assert not second.wait(0.2) and calls == ["first"]  # the second waits for the slot
+    release.set()
+    assert second.wait(30) and calls == ["first", "second"]

@@ -1,0 +1,96 @@
+"""Session lifetime in a real server: a closed tab's uploaded data is released."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect, sync_playwright
+
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, COUNT_RUNS, streamlit_server
+from tests.test_browser import (
+    TIMEOUT_MS,
+    VIEWPORT,
+    go,
+    metric,
+    open_app,
+    rerun,
+    settle,
+    upload,
+)
+
+pytestmark = pytest.mark.browser
+
+WON = ("2026-03-02 11:00", "")
+LEADS = b"lead_id,lead_source,created_at,won_at\n" + b"".join(
+    f"L{i},{('Email', 'Events')[i % 2]},2026-01-{10 + i:02d} 09:30,{WON[i % 2]}\n".encode()
+    for i in range(6)
+)
+TRADE_SHOW = b"".join(f"T{i},Trade Show,2026-02-{10 + i:02d} 10:15,\n".encode() for i in range(3))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_closing_the_tab_releases_the_data(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRUCE_KEEP_CLOSED_SESSION_SECONDS", "1")
+    log = tmp_path / "streamlit.log"
+    (tmp_path / "leads.csv").write_bytes(LEADS)
+    with streamlit_server(log) as url:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(COUNT_RUNS)
+        page = context.new_page()
+        open_app(page, url)
+        upload(page, [str(tmp_path / "leads.csv")])
+        go(page, "win_rate")
+        expect(metric(page, "Leads")).to_have_text("6")
+        assert "released session data" not in log.read_text()
+        context.close()  # the tab closes: its websocket too
+        deadline = time.monotonic() + 30
+        while "released session data" not in log.read_text():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)  # the server's log is a file: nothing to wait on but time
+
+
+def test_a_link_filter_waits_and_a_reload_shows_the_banner(
+    browser: Browser, tmp_path: Path
+) -> None:
+    leads = tmp_path / "leads.csv"
+    leads.write_bytes(LEADS + TRADE_SHOW)
+    with streamlit_server(tmp_path / "streamlit.log") as url:
+        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(COUNT_RUNS)
+        page = context.new_page()
+        open_app(page, f"{url}/win_rate?sources=Trade%20Show")  # the sample has no Trade Show
+        expect(page.get_by_text("Waiting for your data — lead sources: Trade Show")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"sources=Trade(\+|%20)Show"))
+        radio = page.locator(".st-key-data_source")
+        rerun(page, radio.get_by_text("My files", exact=True).click)
+        expect(page.get_by_text("Your files are not kept after a reload")).to_be_visible()
+        expect(metric(page, "Leads")).to_have_count(0)  # no sample numbers passed off as theirs
+        upload(page, [str(leads)])
+        expect(metric(page, "Leads")).to_be_visible()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download my setup").click()
+        saved = json.loads(Path(download.value.path()).read_text())
+        assert saved["truce_setup"] == 1 and saved["mappings"][0]["table"] == "leads"
+
+        # A reload keeps no files: the banner, never the sample's numbers.
+        page.goto(f"{url}/win_rate?data_source=My+files")
+        settle(page)
+        expect(page.get_by_text("Your files are not kept after a reload")).to_be_visible()
+        expect(metric(page, "Leads")).to_have_count(0)
+        context.close()

@@ -1,0 +1,87 @@
+"""The setup file: one JSON with mappings, value classes, aliases, contract and filters; the
+app restores from it and `report --mapping FILE` reads it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.test_real_shapes import LOST, OPEN, WON, path, report
+from truce.mapping import Mapping, auto_map, mapping_json, read_mapping_file
+from truce.setup import Setup, header_fingerprint, read_setup, setup_json
+
+CHANGED = (Path(__file__).resolve().parents[1] / "data_checks" / "contract.yaml").read_text()
+CHANGED = CHANGED.replace("follow_up_sla_hours: 24", "follow_up_sla_hours: 2")
+
+
+def deals_setup(contract, contract_text: str | None = None) -> str:
+    columns = auto_map(["ID", "Stage", "Source", "Amount"], "opportunities", contract).columns
+    values = {"stage": {WON: "won", LOST: "lost", OPEN: "open"}, "lead_source": {"Events": "Web"}}
+    mapping = json.loads(mapping_json(Mapping("opportunities", columns, values=values), "d.csv"))
+    setup = Setup(
+        table_choice={"deals_ru.csv": "opportunities"},
+        contract_text=contract_text,
+        filters={"sources": ["Web", "Trade Show"]},
+        created=(date(2025, 1, 1), date(2025, 1, 31)),
+        sla_hours=0.5,
+        files={"deals_ru.csv": header_fingerprint(["ID", "Deal Name", "Stage"])},
+    )
+    return setup_json(setup, [mapping])
+
+
+def test_the_setup_round_trips(contract) -> None:
+    back = read_setup(deals_setup(contract, CHANGED), contract)
+    assert back.contract_text == CHANGED
+    assert back.filters == {"sources": ["Web", "Trade Show"]}
+    assert back.created == (date(2025, 1, 1), date(2025, 1, 31))
+    assert back.sla_hours == 0.5
+    assert back.table_choice == {"deals_ru.csv": "opportunities"}
+    [(table, columns, values)] = back.mappings
+    assert table == "opportunities" and columns["stage"] == "Stage"
+    assert values["lead_source"] == {"Events": "Web"} and values["stage"][WON] == "won"
+    assert back.files == {"deals_ru.csv": header_fingerprint(["ID", "Deal Name", "Stage"])}
+
+
+def test_report_reads_the_setup_file_as_a_mapping(capsys, tmp_path, contract) -> None:
+    saved = tmp_path / "truce-setup.json"
+    saved.write_text(deals_setup(contract), "utf-8")
+    code, numbers = report(capsys, "--opportunities", path("deals_ru.csv"), "--mapping", str(saved))
+    assert code == 0
+    # deals_ru.csv: D1, D3, D5, D8 won; D2, D6 lost; open ones left out: 4 of 6 closed.
+    assert numbers["overall"]["opportunity_win_rate"] == pytest.approx(4 / 6)
+    assert "Events" not in {r["lead_source"] for r in numbers["by_source"]}
+
+
+def test_header_fingerprint_tells_files_apart() -> None:
+    assert header_fingerprint(["a", "b"]) == header_fingerprint(["a", "b"])
+    assert header_fingerprint(["a", "b"]) != header_fingerprint(["b", "a"])
+    assert header_fingerprint(["a\x1fb"]) != header_fingerprint(["a", "b"])
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda s: s.update(filters={"sources": "Web"}), "filters.sources"),
+        (lambda s: s.update(filters={"created": ["2025-01-01"]}), "filters.created"),
+        (lambda s: s.update(filters={"sla_hours": "24h"}), "filters.sla_hours"),
+        (lambda s: s.update(contract="version: [1"), "setup's contract"),
+        (lambda s: s.update(mappings={"table": "leads"}), "'mappings'"),
+        (lambda s: s.update(table_choice=["leads"]), "'table_choice'"),
+        (lambda s: s.update(files=[{"name": 1}]), "'files'"),
+        (lambda s: s.update(truce_setup=99), "not a setup"),
+    ],
+)
+def test_a_bad_setup_is_refused_in_one_sentence(contract, change, words) -> None:
+    saved = json.loads(deals_setup(contract))
+    change(saved)
+    with pytest.raises(ValueError, match=words.replace("(", r"\(")) as refused:
+        read_setup(json.dumps(saved), contract)
+    assert "\n" not in str(refused.value)
+
+
+def test_mapping_file_reader_refuses_a_setup_without_a_list(contract) -> None:
+    with pytest.raises(ValueError, match="'mappings' must be a list"):
+        read_mapping_file(json.dumps({"truce_setup": 1, "mappings": {}}), contract)

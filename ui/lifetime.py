@@ -1,0 +1,122 @@
+"""What a session holds, how long, and the heavy work it waits for.
+
+A session's uploaded data (the read files, the checked dataset, the filtered view) lives in
+a registry keyed by the session's id, not in `st.session_state`: Streamlit keeps a closed
+tab's session state for a while in case it reconnects, and drops it only lazily (1.4 GB of
+uploads were still held five minutes after the last tab closed). A sweeper thread releases
+the data, the jobs and the uploaded bytes of every session that has had no open tab for
+`KEEP_CLOSED_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from ui.jobs import Jobs
+
+log = logging.getLogger("truce")
+# Reading and checking a million-lead export briefly needs about a gigabyte on top of the data.
+# At most two sessions do it at once, so eight people at a time fit in memory; the others wait
+# a little longer (benchmarks/sessions.py).
+HEAVY_WORK = threading.BoundedSemaphore(2)
+JOBS = Jobs(HEAVY_WORK)
+# A tab that lost its connection for a moment comes back within this time and finds its data.
+KEEP_CLOSED_SECONDS = float(os.environ.get("TRUCE_KEEP_CLOSED_SESSION_SECONDS", "60"))
+
+_lock = threading.Lock()
+_data: dict[str, dict[str, Any]] = {}
+_sweeper: threading.Thread | None = None
+
+
+def session_id() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "no-session"
+
+
+def session_data() -> dict[str, Any]:
+    """This session's uploaded data (released by the sweeper once the session has ended)."""
+    _start_sweeper()
+    with _lock:
+        return _data.setdefault(session_id(), {})
+
+
+def held_sessions() -> int:
+    """How many sessions hold data or jobs right now."""
+    with _lock:
+        return len(set(_data) | JOBS.sessions())
+
+
+def wait_for(key: str, label: str, work: Callable[[], Any]) -> Any:
+    """Run `work` as this session's background job `key` and wait for it.
+
+    A click during the wait reruns the script (at the next progress line), and the new run
+    waits for the same job: the work is never started twice.
+    """
+    session = session_id()
+    job = JOBS.start(session, key, work)
+    if not job.wait(0.05):
+        started = time.monotonic()
+        progress = st.empty()
+        with st.spinner(label, show_time=True):
+            while not job.wait(1.0):
+                # Each line is a point where a click's rerun can take over from this run.
+                progress.caption(
+                    f"Still working ({time.monotonic() - started:.0f} s in this view): clicks "
+                    "do not restart it."
+                )
+        progress.empty()
+    JOBS.forget(session, key)
+    return job.outcome()
+
+
+def release(session: str) -> None:
+    """Forget everything a session held: its data, its jobs, its uploaded bytes."""
+    with _lock:
+        _data.pop(session, None)
+    JOBS.release(session)
+    Runtime.instance().uploaded_file_mgr.remove_session_files(session)
+
+
+def _sweep() -> None:
+    global _sweeper
+    closed_since: dict[str, float] = {}
+    while True:
+        time.sleep(min(5.0, KEEP_CLOSED_SECONDS))
+        if not Runtime.exists():  # the server stopped (or a test's runtime ended)
+            with _lock:
+                _sweeper = None
+            return
+        runtime = Runtime.instance()
+        with _lock:
+            held = set(_data)
+        now = time.monotonic()
+        released = 0
+        for session in held | JOBS.sessions():
+            if runtime.is_active_session(session):
+                closed_since.pop(session, None)
+            elif now - closed_since.setdefault(session, now) >= KEEP_CLOSED_SECONDS:
+                release(session)
+                closed_since.pop(session)
+                released += 1
+        if released:
+            # A count only: nothing about the session's data reaches the log.
+            log.info("released session data of %d closed session(s)", released)
+
+
+def _start_sweeper() -> None:
+    """One sweeper per server process, started with the first session that holds data.
+    Tests without a server (AppTest) have no runtime and no sessions to sweep."""
+    global _sweeper
+    with _lock:
+        if _sweeper is None and Runtime.exists():
+            _sweeper = threading.Thread(target=_sweep, name="truce-sweeper", daemon=True)
+            _sweeper.start()

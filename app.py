@@ -12,14 +12,13 @@ from truce.contract import Contract
 from truce.filters import Filters
 from truce.views.options import Options
 from ui.lifetime import session_data
+from ui.links import link_dates, link_multiselect
 from ui.session import MINE, SAMPLE, current_data, session_contract, uploads
 from ui.sharing import (
     fingerprints,
-    settle_filter,
     setup_download,
     setup_mismatch,
     setup_upload,
-    show_waiting,
 )
 from ui.text import md
 from ui.view import View
@@ -65,39 +64,17 @@ def _options(frame: pl.DataFrame, column: str) -> list[str]:
     return sorted(frame[column].drop_nulls().unique().to_list())
 
 
-def _pick(frame: pl.DataFrame, column: str, label: str, key: str) -> list[str]:
-    """A URL-bound multiselect over a column's values; nothing shown when the data lacks it."""
-    options = _options(frame, column)
-    missing = settle_filter(key, options)  # a link's values the data does not hold yet
-    chosen = []
-    if options:
-        chosen = st.multiselect(
-            label, options, key=key, placeholder=f"All {label.lower()}", bind="query-params"
-        )
-    show_waiting(label, missing)
-    return chosen
-
-
 def sidebar_filters(leads: pl.DataFrame, opportunities: pl.DataFrame) -> Filters:
     """Filters shared by every page, kept in the URL so a shared link opens the same view."""
     frame = leads if leads.width else opportunities
     start = end = None
     if "created_at" in frame.columns and frame["created_at"].is_not_null().any():
         low, high = frame["created_at"].min().date(), frame["created_at"].max().date()
-        chosen = st.date_input(
-            "Leads created between",
-            value=(low, high),
-            min_value=low,
-            max_value=high,
-            key="created",
-            bind="query-params",
-        )
         # The whole range is no restriction: pages that compare periods pick their own.
-        if isinstance(chosen, tuple | list) and len(chosen) == 2 and tuple(chosen) != (low, high):
-            start, end = chosen
-    sources = _pick(frame, "lead_source", "Lead sources", "sources")
-    owners = _pick(frame, "owner", "Owners", "owners")
-    segments = _pick(frame, "segment", "Segments", "segments")
+        start, end = link_dates("Leads created between", low, high, "created") or (None, None)
+    sources = link_multiselect("Lead sources", _options(frame, "lead_source"), "sources")
+    owners = link_multiselect("Owners", _options(frame, "owner"), "owners")
+    segments = link_multiselect("Segments", _options(frame, "segment"), "segments")
     return Filters(start, end, tuple(sources), tuple(owners), tuple(segments))
 
 
@@ -171,8 +148,7 @@ with st.sidebar:
                 f"Your setup was made for other columns in {md(', '.join(changed))}: "
                 "check the mapping on the Data page."
             )
-        chosen = {"sources": filters.sources, "owners": filters.owners}
-        setup_download(prepared.dataset, in_force, {**chosen, "segments": filters.segments}, files)
+        setup_download(prepared.dataset, files)
 
 all_sources = _options(facts.leads if facts.leads.width else facts.opportunities, "lead_source")
 session_data()["view"] = View(  # the filtered data: released when the session ends

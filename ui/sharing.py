@@ -5,54 +5,19 @@ session; the setup travels as a file the user keeps."""
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import streamlit as st
 
 from truce.contract import Contract
 from truce.mapping import mapping_json
 from truce.pipeline import Dataset
-from truce.setup import Setup, header_fingerprint, read_setup, setup_json
+from truce.setup import LISTS, Setup, header_fingerprint, read_setup, setup_json
+from ui.links import ask, wanted
 from ui.session import use_contract
 from ui.text import md
 
-WAITING = "waiting"  # session_state: filter key -> values the data does not hold yet
 
-
-def wanted(key: str) -> list[str]:
-    """The values a link or a setup asks for: the URL's, and those still waiting. A value the
-    current data lacks moves to `waiting_<key>` in the URL (the bound widget would drop it)."""
-    waiting = st.session_state.setdefault(WAITING, {}).get(key, [])
-    url = [*st.query_params.get_all(key), *st.query_params.get_all(f"waiting_{key}")]
-    return list(dict.fromkeys([*waiting, *url]))
-
-
-def settle_filter(key: str, options: list[str]) -> list[str]:
-    """Before the filter's widget: values that arrived with the data join its selection, the
-    others keep waiting (in the session and the URL). Returns the ones still waiting."""
-    asked = wanted(key)
-    arrived = [v for v in asked if v in options]
-    missing = [v for v in asked if v not in options]
-    st.session_state[WAITING][key] = missing
-    if missing:
-        st.query_params[f"waiting_{key}"] = missing
-    elif f"waiting_{key}" in st.query_params:
-        del st.query_params[f"waiting_{key}"]
-    waiting_before = set(st.session_state.get(f"_applied_{key}", []))
-    new = [v for v in arrived if v not in waiting_before]
-    if new and options:
-        current = [v for v in st.session_state.get(key) or [] if v in options]
-        st.session_state[key] = list(dict.fromkeys([*current, *new]))
-    st.session_state[f"_applied_{key}"] = arrived
-    return missing
-
-
-def show_waiting(label: str, missing: list[str]) -> None:
-    if missing:
-        st.caption(f"Waiting for your data — {label.lower()}: {md(', '.join(missing))}")
-
-
-def setup_download(dataset: Dataset, contract: Contract, filters: dict, files: dict) -> None:
+def setup_download(dataset: Dataset, files: dict) -> None:
     """The sidebar's "Download my setup": every decision, never the data."""
     mappings = [
         json.loads(mapping_json(mapping, dataset.files[table].name))
@@ -62,8 +27,8 @@ def setup_download(dataset: Dataset, contract: Contract, filters: dict, files: d
         table_choice=dict(st.session_state.get("table_choice") or {}),
         lookup_on=dict(st.session_state.get("lookup_on") or {}),
         contract_text=st.session_state.get("contract_text"),
-        filters=filters,
-        created=_created(),
+        filters={key: wanted(key) for key in LISTS},
+        created=wanted("created"),
         sla_hours=st.session_state.get("sla_hours"),
         files=files,
     )
@@ -77,11 +42,6 @@ def setup_download(dataset: Dataset, contract: Contract, filters: dict, files: d
         "in one file (never the data). Drop it here with your files to get this view back, "
         "on any machine; `python -m truce report --mapping` reads it too.",
     )
-
-
-def _created() -> tuple[date, date] | None:
-    chosen = st.session_state.get("created")
-    return tuple(chosen) if isinstance(chosen, tuple | list) and len(chosen) == 2 else None
 
 
 def setup_upload(contract: Contract) -> None:
@@ -105,9 +65,9 @@ def setup_upload(contract: Contract) -> None:
         state.setdefault("values", {})[table] = values
     state.setdefault("table_choice", {}).update(setup.table_choice)
     state.setdefault("lookup_on", {}).update(setup.lookup_on)
-    for key, values in setup.filters.items():  # applied as the data brings them
-        state.setdefault(WAITING, {})[key] = values
-        state[f"_applied_{key}"] = []
+    for key in LISTS:  # applied as the data brings their values
+        ask(key, setup.filters.get(key, []))
+    ask("created", setup.created)
     if setup.sla_hours is not None:
         state["sla_hours"] = setup.sla_hours
     state["setup_files"] = setup.files

@@ -55,6 +55,15 @@ def setup_json(setup: Setup, mapping_files: list[dict]) -> str:
     return json.dumps(saved, indent=2, ensure_ascii=False)
 
 
+def is_setup(text: str) -> bool:
+    """A whole setup rather than one table's mapping: what `--mapping FILE` tells apart."""
+    try:
+        saved = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return isinstance(saved, dict) and SETUP_KEY in saved
+
+
 def _text_map(value: object, key: str, allow_none: bool = False) -> dict:
     ok = isinstance(value, dict) and all(
         isinstance(k, str) and (isinstance(v, str) or (allow_none and v is None))

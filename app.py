@@ -16,7 +16,10 @@ from ui.links import link_dates, link_multiselect
 from ui.session import MINE, SAMPLE, current_data, session_contract, uploads
 from ui.sharing import (
     fingerprints,
+    hold_link_setup,
+    reapply_link_setup,
     setup_download,
+    setup_in_link,
     setup_mismatch,
     setup_upload,
 )
@@ -117,6 +120,7 @@ with st.sidebar:
             help="Leads, opportunities (deals), activities (calls, emails) and spend — any mix.",
         )
         setup_upload(session_contract())
+    setup_waits = hold_link_setup(session_contract())  # before the data: it may re-map it
 
 prepared, notes, is_sample = current_data()
 with st.sidebar:
@@ -143,12 +147,14 @@ with st.sidebar:
         )
     if not is_sample:
         files = fingerprints(uploads())
+        reapply_link_setup(files)
         if changed := setup_mismatch(files):
             st.warning(
                 f"Your setup was made for other columns in {md(', '.join(changed))}: "
                 "check the mapping on the Data page."
             )
         setup_download(prepared.dataset, files)
+        setup_in_link(prepared.dataset, files)
 
 all_sources = _options(facts.leads if facts.leads.width else facts.opportunities, "lead_source")
 session_data()["view"] = View(  # the filtered data: released when the session ends
@@ -166,10 +172,15 @@ st.session_state["notes"] = notes
 # as if they were the user's. The Data and Definitions pages still open.
 page = st.navigation(PAGES)
 if is_sample and st.session_state.get("data_source") == MINE and page.url_path != "data":
+    restored = (
+        "your setup, kept in this page's link, is re-applied."
+        if setup_waits
+        else "with your setup file ('Download my setup'), the mapping, contract and filters "
+        "are re-applied in one step."
+    )
     st.warning(
         "Your files are not kept after a reload (nothing is stored on the server): drop them "
-        "again in the sidebar — with your setup file ('Download my setup'), the mapping, "
-        "contract and filters are re-applied in one step.",
+        f"again in the sidebar — {restored}",
         icon=":material/upload_file:",
     )
     if page.url_path != "definitions":

@@ -3,7 +3,10 @@ app restores from it and `report --mapping FILE` reads it."""
 
 from __future__ import annotations
 
+import base64
 import json
+import re
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +15,14 @@ import pytest
 from tests.test_real_shapes import LOST, OPEN, WON, path, report
 from truce.cli import main
 from truce.mapping import Mapping, auto_map, mapping_json, read_mapping_file
-from truce.setup import Setup, header_fingerprint, read_setup, setup_json
+from truce.setup import (
+    Setup,
+    header_fingerprint,
+    read_setup,
+    setup_from_token,
+    setup_json,
+    setup_token,
+)
 
 CHANGED = (Path(__file__).resolve().parents[1] / "data_checks" / "contract.yaml").read_text()
 CHANGED = CHANGED.replace("follow_up_sla_hours: 24", "follow_up_sla_hours: 2")
@@ -139,3 +149,27 @@ def test_the_command_line_wins_over_the_setup(capsys, tmp_path, contract) -> Non
     assert code == 0
     assert numbers["overall"]["leads"] == 1  # L4: Events, in January (the setup's dates)
     assert numbers["verdict"]["sla_hours"] == 5
+
+
+def test_a_setup_travels_in_a_link(contract) -> None:
+    text = deals_setup(contract, CHANGED)
+    token = setup_token(text)
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", token)  # safe in a URL as it is
+    assert len(token) < len(json.dumps(json.loads(text), separators=(",", ":")))
+    assert read_setup(setup_from_token(token), contract) == read_setup(text, contract)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not base64 at all!",
+        base64.urlsafe_b64encode(b"plain bytes, not deflated").decode(),
+        setup_token('{"truce_setup": 1}')[:-6],  # cut short
+        # 10 MB of spaces deflated to ~10 KB: refused before it is expanded
+        base64.urlsafe_b64encode(zlib.compress(b" " * 10_000_000, 9)).decode(),
+    ],
+)
+def test_a_damaged_or_swollen_link_setup_is_refused(token) -> None:
+    with pytest.raises(ValueError, match="The link's setup is damaged") as refused:
+        setup_from_token(token)
+    assert "\n" not in str(refused.value)

@@ -125,6 +125,10 @@ with st.sidebar:
 prepared, notes, is_sample = current_data()
 with st.sidebar:
     if is_sample:
+        # No upload could be read (the Data page lists files only once one can): say why here.
+        mine = uploads() if st.session_state.get("data_source") == MINE else []
+        for refused in [u for u in mine if u.error]:
+            st.error(md(f"{refused.name}: {refused.error}"), icon=":material/error:")
         st.caption("Showing the bundled sample data (5,000 made-up leads).")
     merged = st.toggle(
         "Merge duplicate leads",

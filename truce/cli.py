@@ -379,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if args.format == "json":
         print(json.dumps(numbers, indent=2, default=str))  # JSON escapes control characters
-        _say(said, sys.stderr)  # stdout stays pure JSON
+        if said:  # stdout stays pure JSON
+            _say(said, sys.stderr)
         if failed:
             _say([*problems, *report.as_text().split("\n")], sys.stderr)
     else:

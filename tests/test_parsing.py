@@ -172,3 +172,15 @@ def test_an_impossible_utc_offset_is_unreadable() -> None:
     parsed = to_datetime(pl.Series("d", ["2020-01-01T10:00:00+99:99", "2020-01-01T10:00:00+14:00"]))
     assert parsed.values.to_list() == [None, D(2019, 12, 31, 20)]
     assert parsed.unreadable.to_list() == [True, False]
+
+
+def test_iso_dates_with_a_one_digit_hour_are_read():
+    """Spreadsheets write 8:00 for 08:00: every value is read, none left empty."""
+    values = pl.Series("created_at", ["2027-02-12 8:00", "2027-02-12 10:15", "2027-02-13 9:05:30"])
+    parsed = to_datetime(values)
+    assert parsed.values.to_list() == [
+        dt.datetime(2027, 2, 12, 8, 0),
+        dt.datetime(2027, 2, 12, 10, 15),
+        dt.datetime(2027, 2, 13, 9, 5, 30),
+    ]
+    assert not parsed.unreadable.any()

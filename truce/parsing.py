@@ -102,7 +102,8 @@ def _parse_iso(s: pl.Series) -> pl.Series:
 
 
 def _parse_iso_variants(s: pl.Series) -> pl.Series:
-    s = s.str.strip_chars()
+    # Spreadsheets drop the hour's leading zero ("2027-02-12 8:00"): put it back first.
+    s = s.str.strip_chars().str.replace(r"^(\d{4}-\d{2}-\d{2})[ T](\d):", "${1} 0${2}:")
     ok = s.str.contains(_ISO_RE)
     local = s.str.extract(r"^(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)")
     local = local.str.replace("T", " ", literal=True)

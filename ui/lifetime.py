@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui.jobs import Jobs
+from ui.jobs import Job, Jobs
 
 log = logging.getLogger("truce")
 # Reading and checking a million-lead export briefly needs about a gigabyte on top of the data.
@@ -29,6 +29,9 @@ log = logging.getLogger("truce")
 # a little longer (benchmarks/sessions.py).
 HEAVY_WORK = threading.BoundedSemaphore(2)
 JOBS = Jobs(HEAVY_WORK)
+# The Great Expectations audits: one at a time server-wide, never holding a slot a session's
+# reading and checking waits for (its verdict can come later, the first numbers cannot).
+AUDITS = Jobs(threading.BoundedSemaphore(1))
 # A tab that lost its connection for a moment comes back within this time and finds its data.
 KEEP_CLOSED_SECONDS = float(os.environ.get("TRUCE_KEEP_CLOSED_SESSION_SECONDS", "60"))
 
@@ -52,7 +55,12 @@ def session_data() -> dict[str, Any]:
 def held_sessions() -> int:
     """How many sessions hold data or jobs right now."""
     with _lock:
-        return len(set(_data) | JOBS.sessions())
+        return len(set(_data) | JOBS.sessions() | AUDITS.sessions())
+
+
+def start(key: str, work: Callable[[], Any]) -> Job:
+    """This session's background job `key`: the one already started, else a new one."""
+    return JOBS.start(session_id(), key, work)
 
 
 def wait_for(key: str, label: str, work: Callable[[], Any]) -> Any:
@@ -62,7 +70,7 @@ def wait_for(key: str, label: str, work: Callable[[], Any]) -> Any:
     waits for the same job: the work is never started twice.
     """
     session = session_id()
-    job = JOBS.start(session, key, work)
+    job = start(key, work)
     if not job.wait(0.05):
         started = time.monotonic()
         progress = st.empty()
@@ -83,6 +91,7 @@ def release(session: str) -> None:
     with _lock:
         _data.pop(session, None)
     JOBS.release(session)
+    AUDITS.release(session)
     Runtime.instance().uploaded_file_mgr.remove_session_files(session)
 
 
@@ -100,7 +109,7 @@ def _sweep() -> None:
             held = set(_data)
         now = time.monotonic()
         released = 0
-        for session in held | JOBS.sessions():
+        for session in held | JOBS.sessions() | AUDITS.sessions():
             if runtime.is_active_session(session):
                 closed_since.pop(session, None)
             elif now - closed_since.setdefault(session, now) >= KEEP_CLOSED_SECONDS:

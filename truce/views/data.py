@@ -6,6 +6,7 @@ a decision. Pure: the page draws it and writes the user's choices back to the se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -16,6 +17,9 @@ from truce.mapping import guess_table
 from truce.outcomes import CLASSES, contract_classes, value_key
 from truce.pipeline import Dataset, TableInput
 from truce.sources import normalise_sources
+
+if TYPE_CHECKING:  # importing truce.audit imports Great Expectations: only where it runs
+    from truce.audit import AuditResult
 
 LOOKUP = "lookup"  # a file's role: joined to the others for its extra columns
 SAMPLES = 3  # sample values shown next to a column name
@@ -273,3 +277,47 @@ def aliases_in_force(values: dict[str, dict[str, dict[str, str]]]) -> dict[str, 
     for fields in values.values():
         out.update(fields.get("lead_source", {}))
     return out
+
+
+# --- the Great Expectations audit ---
+
+AUDIT_RUNNING = "Great Expectations audit: running…"
+
+
+@dataclass(frozen=True)
+class AuditVerdict:
+    """What the Data page says about the audit: still running, agreeing, or a flag."""
+
+    state: str  # "running", "agrees", "disagrees" or "failed"
+    lines: tuple[str, ...]
+
+
+def audit_running() -> AuditVerdict:
+    return AuditVerdict("running", (AUDIT_RUNNING,))
+
+
+def audit_verdict(result: AuditResult, rows: int) -> AuditVerdict:
+    """The audit's verdict: every count agrees (how many rules on how many rows), or one line
+    per rule on which Great Expectations and the Polars check that decided the rows disagree."""
+    rules = sum(len(counts) for counts in result.counts.values())
+    if not result.disagreements:
+        return AuditVerdict(
+            "agrees",
+            (f"Great Expectations audit: every count agrees ({rules:,} rules on {rows:,} rows).",),
+        )
+    head = (
+        f"Great Expectations audit: {len(result.disagreements):,} of {rules:,} rules disagree "
+        "with the check that decided the numbers, which may be wrong. Please report this."
+    )
+    return AuditVerdict("disagrees", (head, *(d.says() for d in result.disagreements)))
+
+
+def audit_failed(error: BaseException) -> AuditVerdict:
+    """The audit itself broke (not the data): named by its kind; the numbers still stand."""
+    return AuditVerdict(
+        "failed",
+        (
+            f"Great Expectations audit could not run ({type(error).__name__}); the numbers "
+            "come from the contract's Polars checks, which did run.",
+        ),
+    )

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -222,17 +224,25 @@ def start_audit() -> None:
 
 
 def _audit(dataset: Dataset, drop: bool) -> tuple[AuditResult, int]:
-    """GX's verdict on the checked tables (in a background job: no Streamlit calls). GX is
-    imported here, the first time an audit runs, never before the first numbers."""
+    """GX's verdict on the checked tables (in a background job: no Streamlit calls), run in
+    a process of its own: GX's import and its pandas work are Python that would otherwise
+    hold this server's interpreter lock, and every click of every session would wait on it.
+    The server process never imports GX."""
     started = time.perf_counter()
-    from truce.audit import audit
-
     rows = sum(item.frame.height for item in dataset.checked.values())
-    result = audit(dataset.checked)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as worker:
+        result = worker.submit(_run_audit, dataset.checked).result()
     if drop:
         dataset.checked = {}  # audited: the copies of the tables as checked are released
     log.info("audited %d rows in %.2f s", rows, time.perf_counter() - started)
     return result, rows
+
+
+def _run_audit(checked: dict) -> AuditResult:
+    """In the audit's process: import GX there, and only there."""
+    from truce.audit import audit
+
+    return audit(checked)
 
 
 def audit_verdict() -> data.AuditVerdict:

@@ -92,7 +92,7 @@ def test_data_page_shows_the_verdict_on_the_sample(contract):
     at.switch_page("pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
     shown: list[str] = []
-    for _ in range(120):  # the audit runs in the background after the page is drawn
+    for _ in range(360):  # the audit runs in the background (at a low priority) after the page
         shown = [s.value.replace("\\", "") for s in at.success if "Great Expectations" in s.value]
         if shown:
             break

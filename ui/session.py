@@ -39,6 +39,7 @@ from truce.views import data
 
 if TYPE_CHECKING:  # importing truce.audit imports Great Expectations: only in the job
     from truce.audit import AuditResult
+from ui import audit_worker
 from ui.decisions import decisions
 from ui.lifetime import AUDITS, session_data, session_id, start, wait_for
 
@@ -225,24 +226,17 @@ def start_audit() -> None:
 
 def _audit(dataset: Dataset, drop: bool) -> tuple[AuditResult, int]:
     """GX's verdict on the checked tables (in a background job: no Streamlit calls), run in
-    a process of its own: GX's import and its pandas work are Python that would otherwise
-    hold this server's interpreter lock, and every click of every session would wait on it.
-    The server process never imports GX."""
+    a process of its own (ui.audit_worker): GX's import and its pandas work are Python that
+    would otherwise hold this server's interpreter lock, and every click of every session
+    would wait on it. The server process never imports GX."""
     started = time.perf_counter()
     rows = sum(item.frame.height for item in dataset.checked.values())
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as worker:
-        result = worker.submit(_run_audit, dataset.checked).result()
+        result = worker.submit(audit_worker.run, dataset.checked).result()
     if drop:
         dataset.checked = {}  # audited: the copies of the tables as checked are released
     log.info("audited %d rows in %.2f s", rows, time.perf_counter() - started)
     return result, rows
-
-
-def _run_audit(checked: dict) -> AuditResult:
-    """In the audit's process: import GX there, and only there."""
-    from truce.audit import audit
-
-    return audit(checked)
 
 
 def audit_verdict() -> data.AuditVerdict:

@@ -11,10 +11,12 @@ the data, the jobs and the uploaded bytes of every session that has had no open 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 import streamlit as st
@@ -37,6 +39,7 @@ KEEP_CLOSED_SECONDS = float(os.environ.get("TRUCE_KEEP_CLOSED_SESSION_SECONDS", 
 
 _lock = threading.Lock()
 _data: dict[str, dict[str, Any]] = {}
+_children: dict[str, set[BaseProcess]] = {}  # each session's processes (its audit)
 _sweeper: threading.Thread | None = None
 
 
@@ -86,10 +89,46 @@ def wait_for(key: str, label: str, work: Callable[[], Any]) -> Any:
     return job.outcome()
 
 
+def in_process(session: str, target: Callable[..., None], *args: Any) -> Any:
+    """`target(send, *args)` in a spawned process of `session`; what it sends back (ok, value)
+    returned here, or raised. Ended when the session is released: no one would read its
+    answer. Called from a job's thread (no Streamlit context: the session is named)."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=target, args=(send, *args), daemon=True)
+    try:
+        child.start()
+        with _lock:
+            _children.setdefault(session, set()).add(child)
+        send.close()
+        try:
+            ok, value = receive.recv()
+        except EOFError:  # ended (its session released) or died before answering
+            raise RuntimeError("the process ended before answering") from None
+    finally:
+        receive.close()
+        child.join()
+        with _lock:
+            _children.get(session, set()).discard(child)
+    if not ok:
+        raise value
+    return value
+
+
+def end_processes(session: str) -> None:
+    """End the session's processes still running (their in_process call raises)."""
+    with _lock:
+        children = _children.pop(session, set())
+    for child in children:
+        child.terminate()
+
+
 def release(session: str) -> None:
-    """Forget everything a session held: its data, its jobs, its uploaded bytes."""
+    """Forget everything a session held: its data, its jobs, its processes, its uploaded
+    bytes."""
     with _lock:
         _data.pop(session, None)
+    end_processes(session)
     JOBS.release(session)
     AUDITS.release(session)
     Runtime.instance().uploaded_file_mgr.remove_session_files(session)

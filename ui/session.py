@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -41,7 +39,7 @@ if TYPE_CHECKING:  # importing truce.audit imports Great Expectations: only in t
     from truce.audit import AuditResult
 from ui import audit_worker
 from ui.decisions import decisions
-from ui.lifetime import AUDITS, session_data, session_id, start, wait_for
+from ui.lifetime import AUDITS, in_process, session_data, session_id, start, wait_for
 
 log = logging.getLogger("truce")
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "demo"
@@ -221,18 +219,18 @@ def start_audit() -> None:
     if held.get("audit", (None,))[0] == key:
         return  # audited already: a rerun never starts it again
     # The sample's dataset is shared by every session: its checked tables are kept.
-    AUDITS.start(session_id(), key, lambda: _audit(prepared.dataset, drop=not is_sample))
+    session = session_id()
+    AUDITS.start(session, key, lambda: _audit(prepared.dataset, not is_sample, session))
 
 
-def _audit(dataset: Dataset, drop: bool) -> tuple[AuditResult, int]:
+def _audit(dataset: Dataset, drop: bool, session: str) -> tuple[AuditResult, int]:
     """GX's verdict on the checked tables (in a background job: no Streamlit calls), run in
     a process of its own (ui.audit_worker): GX's import and its pandas work are Python that
     would otherwise hold this server's interpreter lock, and every click of every session
     would wait on it. The server process never imports GX."""
     started = time.perf_counter()
     rows = sum(item.frame.height for item in dataset.checked.values())
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as worker:
-        result = worker.submit(audit_worker.run, dataset.checked).result()
+    result = in_process(session, audit_worker.main, dataset.checked)
     if drop:
         dataset.checked = {}  # audited: the copies of the tables as checked are released
     log.info("audited %d rows in %.2f s", rows, time.perf_counter() - started)

@@ -33,7 +33,8 @@ HEAVY_WORK = threading.BoundedSemaphore(2)
 JOBS = Jobs(HEAVY_WORK)
 # The Great Expectations audits: one at a time server-wide, never holding a slot a session's
 # reading and checking waits for (its verdict can come later, the first numbers cannot).
-AUDITS = Jobs(threading.BoundedSemaphore(1))
+AUDIT_LIMIT = threading.BoundedSemaphore(1)
+AUDITS = Jobs(AUDIT_LIMIT)
 # A tab that lost its connection for a moment comes back within this time and finds its data.
 KEEP_CLOSED_SECONDS = float(os.environ.get("TRUCE_KEEP_CLOSED_SESSION_SECONDS", "60"))
 

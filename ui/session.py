@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,13 +40,16 @@ if TYPE_CHECKING:  # importing truce.audit imports Great Expectations: only in t
     from truce.audit import AuditResult
 from ui import audit_worker
 from ui.decisions import decisions
-from ui.lifetime import AUDITS, in_process, session_data, session_id, start, wait_for
+from ui.jobs import Job
+from ui.lifetime import AUDIT_LIMIT, AUDITS, in_process, session_data, session_id, start, wait_for
 
 log = logging.getLogger("truce")
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "demo"
 SAMPLE_FILES = ("leads.csv", "opportunities.csv", "activities.csv", "spend.csv")
 SAMPLE = "Sample data"
 MINE = "My files"
+_sample_lock = threading.Lock()
+_sample_audits: dict[str, Job] = {}  # contract -> the sample's audit, shared by every session
 
 
 @dataclass(frozen=True)
@@ -218,9 +222,14 @@ def start_audit() -> None:
     key, prepared, is_sample = held["shown"]
     if held.get("audit", (None,))[0] == key:
         return  # audited already: a rerun never starts it again
-    # The sample's dataset is shared by every session: its checked tables are kept.
+    if is_sample:
+        with _sample_lock:  # the same public sample for everyone: audited once per server
+            if key not in _sample_audits:
+                work = partial(_audit, prepared.dataset, False, SAMPLE)
+                _sample_audits[key] = Job(work, AUDIT_LIMIT)
+        return
     session = session_id()
-    AUDITS.start(session, key, lambda: _audit(prepared.dataset, not is_sample, session))
+    AUDITS.start(session, key, lambda: _audit(prepared.dataset, True, session))
 
 
 def _audit(dataset: Dataset, drop: bool, session: str) -> tuple[AuditResult, int]:
@@ -240,13 +249,14 @@ def _audit(dataset: Dataset, drop: bool, session: str) -> tuple[AuditResult, int
 def audit_verdict() -> data.AuditVerdict:
     """The audit's verdict on the dataset the pages show: running until its job is done."""
     held = session_data()
-    key = held["shown"][0]
+    key, _, is_sample = held["shown"]
     if held.get("audit", (None,))[0] == key:
         return held["audit"][1]
-    job = AUDITS.get(session_id(), key)
+    job = _sample_audits.get(key) if is_sample else AUDITS.get(session_id(), key)
     if job is None or not job.wait(0):
         return data.audit_running()
-    AUDITS.forget(session_id(), key)
+    if not is_sample:  # the sample's stays for the next session
+        AUDITS.forget(session_id(), key)
     try:
         verdict = data.audit_verdict(*job.outcome())
     except Exception as error:  # the audit broke, not the data: say so, keep the numbers

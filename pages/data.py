@@ -248,7 +248,8 @@ def source_aliases() -> None:
         )
 
 
-audit_section()
+with st.container():  # one block whatever the audit's state: the elements below keep place
+    audit_section()
 for table, mapping in dataset.mappings.items():
     file = dataset.files[table]
     st.subheader(f"{table.capitalize()} — from {md(file.name)}")

@@ -12,14 +12,16 @@ from truce.contract import Contract
 from truce.filters import Filters
 from truce.views.options import Options
 from ui.lifetime import session_data
+from ui.links import link_dates, link_multiselect
 from ui.session import MINE, SAMPLE, current_data, session_contract, start_audit, uploads
 from ui.sharing import (
     fingerprints,
-    settle_filter,
+    hold_link_setup,
+    reapply_link_setup,
     setup_download,
+    setup_in_link,
     setup_mismatch,
     setup_upload,
-    show_waiting,
 )
 from ui.text import md
 from ui.view import View
@@ -65,39 +67,17 @@ def _options(frame: pl.DataFrame, column: str) -> list[str]:
     return sorted(frame[column].drop_nulls().unique().to_list())
 
 
-def _pick(frame: pl.DataFrame, column: str, label: str, key: str) -> list[str]:
-    """A URL-bound multiselect over a column's values; nothing shown when the data lacks it."""
-    options = _options(frame, column)
-    missing = settle_filter(key, options)  # a link's values the data does not hold yet
-    chosen = []
-    if options:
-        chosen = st.multiselect(
-            label, options, key=key, placeholder=f"All {label.lower()}", bind="query-params"
-        )
-    show_waiting(label, missing)
-    return chosen
-
-
 def sidebar_filters(leads: pl.DataFrame, opportunities: pl.DataFrame) -> Filters:
     """Filters shared by every page, kept in the URL so a shared link opens the same view."""
     frame = leads if leads.width else opportunities
     start = end = None
     if "created_at" in frame.columns and frame["created_at"].is_not_null().any():
         low, high = frame["created_at"].min().date(), frame["created_at"].max().date()
-        chosen = st.date_input(
-            "Leads created between",
-            value=(low, high),
-            min_value=low,
-            max_value=high,
-            key="created",
-            bind="query-params",
-        )
         # The whole range is no restriction: pages that compare periods pick their own.
-        if isinstance(chosen, tuple | list) and len(chosen) == 2 and tuple(chosen) != (low, high):
-            start, end = chosen
-    sources = _pick(frame, "lead_source", "Lead sources", "sources")
-    owners = _pick(frame, "owner", "Owners", "owners")
-    segments = _pick(frame, "segment", "Segments", "segments")
+        start, end = link_dates("Leads created between", low, high, "created") or (None, None)
+    sources = link_multiselect("Lead sources", _options(frame, "lead_source"), "sources")
+    owners = link_multiselect("Owners", _options(frame, "owner"), "owners")
+    segments = link_multiselect("Segments", _options(frame, "segment"), "segments")
     return Filters(start, end, tuple(sources), tuple(owners), tuple(segments))
 
 
@@ -140,10 +120,15 @@ with st.sidebar:
             help="Leads, opportunities (deals), activities (calls, emails) and spend — any mix.",
         )
         setup_upload(session_contract())
+    setup_waits = hold_link_setup(session_contract())  # before the data: it may re-map it
 
 prepared, notes, is_sample = current_data()
 with st.sidebar:
     if is_sample:
+        # No upload could be read (the Data page lists files only once one can): say why here.
+        mine = uploads() if st.session_state.get("data_source") == MINE else []
+        for refused in [u for u in mine if u.error]:
+            st.error(md(f"{refused.name}: {refused.error}"), icon=":material/error:")
         st.caption("Showing the bundled sample data (5,000 made-up leads).")
     merged = st.toggle(
         "Merge duplicate leads",
@@ -166,13 +151,14 @@ with st.sidebar:
         )
     if not is_sample:
         files = fingerprints(uploads())
+        reapply_link_setup(files)
         if changed := setup_mismatch(files):
             st.warning(
                 f"Your setup was made for other columns in {md(', '.join(changed))}: "
                 "check the mapping on the Data page."
             )
-        chosen = {"sources": filters.sources, "owners": filters.owners}
-        setup_download(prepared.dataset, in_force, {**chosen, "segments": filters.segments}, files)
+        setup_download(prepared.dataset, files)
+        setup_in_link(prepared.dataset, files)
 
 all_sources = _options(facts.leads if facts.leads.width else facts.opportunities, "lead_source")
 session_data()["view"] = View(  # the filtered data: released when the session ends
@@ -190,10 +176,15 @@ st.session_state["notes"] = notes
 # as if they were the user's. The Data and Definitions pages still open.
 page = st.navigation(PAGES)
 if is_sample and st.session_state.get("data_source") == MINE and page.url_path != "data":
+    restored = (
+        "your setup, kept in this page's link, is re-applied."
+        if setup_waits
+        else "with your setup file ('Download my setup'), the mapping, contract and filters "
+        "are re-applied in one step."
+    )
     st.warning(
         "Your files are not kept after a reload (nothing is stored on the server): drop them "
-        "again in the sidebar — with your setup file ('Download my setup'), the mapping, "
-        "contract and filters are re-applied in one step.",
+        f"again in the sidebar — {restored}",
         icon=":material/upload_file:",
     )
     if page.url_path != "definitions":

@@ -64,19 +64,12 @@ for table in contract.tables.values():
             ),
             hide_index=True,
         )
-st.subheader("Row checks")
-st.dataframe(
-    pl.DataFrame(
-        {
-            "check": list(contract.checks),
-            "rows with": [c.says for c in contract.checks.values()],
-            "left out of the analysis": [
-                "yes" if c.exclude else "no" for c in contract.checks.values()
-            ],
-        }
-    ),
-    hide_index=True,
+st.subheader("Settings and row checks")
+st.caption(
+    "Every setting and row check Truce applies, its value in this contract and its default "
+    "(the bundled contract's): a setting left out of an edited contract takes its default."
 )
+st.dataframe(pl.DataFrame(contract.settings()), hide_index=True)
 
 st.subheader("Edit the contract (what-if)")
 edited = st.text_area("contract.yaml", contract.text, height=320, key="contract_editor")

@@ -107,13 +107,20 @@ def stop(process: subprocess.Popen, timeout: float = 10) -> None:
 
 
 @contextlib.contextmanager
-def streamlit_server(log: Path, script: str = "app.py") -> Iterator[str]:
-    """A running app; yields its base URL and stops it afterwards."""
+def streamlit_process(log: Path, script: str = "app.py") -> Iterator[tuple[str, int]]:
+    """A running app; yields its base URL and the server's process id, stops it afterwards."""
     port = free_port()
     process = start_streamlit(port, log, script)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process, log)
-        yield url
+        yield url, process.pid
     finally:
         stop(process)
+
+
+@contextlib.contextmanager
+def streamlit_server(log: Path, script: str = "app.py") -> Iterator[str]:
+    """A running app; yields its base URL and stops it afterwards."""
+    with streamlit_process(log, script) as (url, _):
+        yield url

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sample_data.generate import generate
+from truce.contract import load_contract
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -233,3 +234,13 @@ def test_win_rate_breaks_down_by_owner_on_the_sample(at: AppTest, demo) -> None:
     listed = [int(n) for n in shown["opportunities"]]
     assert dict(zip(shown["owner"], listed, strict=True)) == {o: counts[o] for o in shown["owner"]}
     assert listed == sorted(listed, reverse=True)
+
+
+def test_definitions_show_every_setting_with_its_default(at: AppTest) -> None:
+    """Every setting the code reads is on the Definitions page, with the bundled default."""
+    page(at, "pages/definitions.py")
+    settings = load_contract().settings()
+    shown = next(d.value for d in at.dataframe if "default" in d.value.columns)
+    assert list(shown["setting"]) == [row["setting"] for row in settings]
+    period = shown[shown["setting"] == "definitions.scorecard_period_days"]
+    assert list(period["default"]) == ["90"]

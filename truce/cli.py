@@ -22,6 +22,7 @@ from truce.mapping import parse_map_option, read_mapping_file
 from truce.metrics import dimensions
 from truce.outcomes import STAGE_CLASSES
 from truce.pipeline import Dataset, TableInput, build_dataset, plan_tables, read_upload
+from truce.setup import LISTS, Setup, is_setup, read_setup
 from truce.sources import parse_alias_option
 from truce.terminal import printable
 from truce.views.options import Options
@@ -110,7 +111,9 @@ def _add_value_options(command: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FILE",
         type=Path,
-        help="apply a mapping saved from the Data page (columns, value classes, aliases)",
+        help="apply a mapping saved from the Data page (columns, value classes, aliases), or "
+        "the app's whole setup ('Download my setup'): its contract, filters, SLA and lookup "
+        "columns then apply too, wherever the command line gives none",
     )
     command.add_argument(
         "--alias",
@@ -177,12 +180,63 @@ def _classify_options(args, plan: dict[str, TableInput]) -> dict[str, TableInput
     return {**plan, table: replace(plan[table], mapping=replace(mapping, values=values))}
 
 
-def _lookups(args) -> list[Lookup]:
+def _read_setup(args, contract) -> tuple[Setup, str] | None:
+    """The last --mapping file that is a whole setup ("Download my setup"), and its name."""
+    found = None
+    for path in args.mapping:
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+        if is_setup(text):
+            try:
+                found = read_setup(text, contract), path.name
+            except ValueError as exc:
+                raise UsageError(f"--mapping {path}: {exc}") from exc
+    return found
+
+
+def _fill_from_setup(args, setup: Setup) -> list[str]:
+    """The setup's filters and SLA, where the command line gives none (as the app's sidebar
+    restores them from the same file). Returns what was taken."""
+    if args.command != "report":
+        return []
+    taken = []
+    for key in LISTS:
+        if not getattr(args, key) and setup.filters.get(key):
+            setattr(args, key, list(setup.filters[key]))
+            taken.append(f"{key} {', '.join(setup.filters[key])}")
+    if setup.created and args.start is None and args.end is None:
+        args.start, args.end = setup.created
+        taken.append(f"leads created {args.start} to {args.end}")
+    if setup.sla_hours is not None and args.sla_hours is None:
+        args.sla_hours = setup.sla_hours
+        taken.append(f"SLA {setup.sla_hours:g} h")
+    return taken
+
+
+def _setup_contract(args, contract):
+    """The contract in force, the setup it came with, and the line saying what the setup set."""
+    found = _read_setup(args, contract)
+    if found is None:
+        return contract, None, []
+    setup, name = found
+    taken = _fill_from_setup(args, setup)
+    if setup.contract_text is not None and args.contract is None:
+        contract = load_contract(setup.contract_text)  # read_setup has checked it
+        taken.insert(0, "its contract")
+    said = f"setup {name}: {'; '.join(taken)}" if taken else f"setup {name}: its mappings only"
+    return contract, setup, [said]
+
+
+def _lookups(args, saved_pairs: dict) -> list[Lookup]:
+    """--lookup files, joined on --lookup-on's pair, else the setup's pair for that file name,
+    else on a column they share."""
     if len(args.lookup_on) > len(args.lookup):
         raise UsageError("--lookup-on needs a --lookup FILE at the same position")
     lookups = []
     for number, path in enumerate(args.lookup):
-        on = None
+        on = tuple(saved_pairs[path.name]) if path.name in saved_pairs else None
         if number < len(args.lookup_on):
             left, sep, right = args.lookup_on[number].partition("=")
             if not sep or not left.strip() or not right.strip():
@@ -211,12 +265,14 @@ def _by_dimension(facts, columns: list[str]) -> dict:
 # --- end of issue 8 options ---
 
 
-def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
-    """Read, map and validate the files named on the command line."""
+def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str], list[str]]:
+    """Read, map and validate the files named on the command line. Returns the dataset, the
+    contract, the problems and what a setup file set."""
     try:
         contract = load_contract(args.contract.read_text("utf-8") if args.contract else None)
     except (OSError, ContractError) as exc:
         raise UsageError(f"cannot use contract {args.contract}: {exc}") from exc
+    contract, setup, said = _setup_contract(args, contract)
     overrides, values = _saved_mappings(args, contract)
     for option in args.map:
         try:
@@ -258,8 +314,9 @@ def load(args: argparse.Namespace) -> tuple[Dataset, object, list[str]]:
                 raise UsageError(
                     f"--map {table}.{field}: {plan[table].file.name} has no column '{column}'"
                 )
-    dataset = build_dataset(plan, contract, lookups=_lookups(args), keep_for_audit=_audits(args))
-    return dataset, contract, problems + notes
+    lookups = _lookups(args, setup.lookup_on if setup else {})
+    dataset = build_dataset(plan, contract, lookups=lookups, keep_for_audit=_audits(args))
+    return dataset, contract, problems + notes, said
 
 
 def _audits(args: argparse.Namespace) -> bool:
@@ -290,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse already printed the usage message
         return 0 if exc.code == 0 else 2
     try:
-        dataset, contract, problems = load(args)
+        dataset, contract, problems, said = load(args)
     except UsageError as exc:
         _say([f"truce: {exc}"], sys.stderr)
         return 2
@@ -299,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         _say(
             [
+                *said,
                 *describe_mapping(dataset),
                 *dataset.decisions,
                 *problems,
@@ -321,10 +379,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if args.format == "json":
         print(json.dumps(numbers, indent=2, default=str))  # JSON escapes control characters
-        if failed:  # stdout stays pure JSON; the reason goes to stderr
+        if said:  # stdout stays pure JSON
+            _say(said, sys.stderr)
+        if failed:
             _say([*problems, *report.as_text().split("\n")], sys.stderr)
     else:
-        _say([*problems, *report.as_text().split("\n"), "", *_as_text(numbers)])
+        _say([*said, *problems, *report.as_text().split("\n"), "", *_as_text(numbers)])
     if not _audits(args):
         return 1 if failed else 0
     # After the numbers, which never wait for GX; the facts go first, to make room for

@@ -8,8 +8,11 @@ fingerprint of its header row (to recognise the same files when they come back).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +20,7 @@ from truce.contract import Contract, ContractError, load_contract
 from truce.mapping import SETUP_KEY, read_mapping_file
 
 VERSION = 1
+TOKEN_TEXT_LIMIT = 256 * 1024  # a link's setup never expands past this (a deflate bomb)
 LISTS = ("sources", "owners", "segments")  # the sidebar's multiselects, as in the URL
 
 
@@ -53,6 +57,36 @@ def setup_json(setup: Setup, mapping_files: list[dict]) -> str:
         "files": [{"name": n, "header": h} for n, h in setup.files.items()],
     }
     return json.dumps(saved, indent=2, ensure_ascii=False)
+
+
+def is_setup(text: str) -> bool:
+    """A whole setup rather than one table's mapping: what `--mapping FILE` tells apart."""
+    try:
+        saved = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return isinstance(saved, dict) and SETUP_KEY in saved
+
+
+def setup_token(text: str) -> str:
+    """A setup as a link's `setup` parameter: compact JSON, deflated, base64url."""
+    compact = json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
+    packed = zlib.compress(compact.encode(), 9)
+    return base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def setup_from_token(token: str) -> str:
+    """A link's `setup` parameter back to the setup's text; ValueError in one sentence when
+    it is damaged or expands past TOKEN_TEXT_LIMIT."""
+    unpacker = zlib.decompressobj()
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        text = unpacker.decompress(packed, TOKEN_TEXT_LIMIT)
+    except (binascii.Error, ValueError, zlib.error):
+        raise ValueError("The link's setup is damaged (copied only in part?).") from None
+    if unpacker.unconsumed_tail or not unpacker.eof:
+        raise ValueError("The link's setup is damaged or too big to be a setup.")
+    return text.decode("utf-8", "replace")
 
 
 def _text_map(value: object, key: str, allow_none: bool = False) -> dict:

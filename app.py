@@ -13,7 +13,7 @@ from truce.filters import Filters
 from truce.views.options import Options
 from ui.lifetime import session_data
 from ui.links import link_dates, link_multiselect
-from ui.session import MINE, SAMPLE, current_data, session_contract, uploads
+from ui.session import MINE, SAMPLE, current_data, session_contract, start_audit, uploads
 from ui.sharing import (
     fingerprints,
     hold_link_setup,
@@ -163,7 +163,7 @@ with st.sidebar:
 all_sources = _options(facts.leads if facts.leads.width else facts.opportunities, "lead_source")
 session_data()["view"] = View(  # the filtered data: released when the session ends
     dataset=prepared.dataset,
-    duplicates=prepared.duplicates,
+    prepared=prepared,
     contract=in_force,
     selection=filters.apply(facts),
     options=options,
@@ -190,3 +190,4 @@ if is_sample and st.session_state.get("data_source") == MINE and page.url_path !
     if page.url_path != "definitions":
         st.stop()
 page.run()
+start_audit()  # the page is drawn: Great Expectations audits the data in the background

@@ -306,7 +306,7 @@ async def drive(
         session.open_s = time.monotonic() - t0
         await opened.wait()  # every session uploads at the same moment
 
-        dropzone = page.get_by_test_id("stFileUploaderDropzoneInput")
+        dropzone = page.locator(".st-key-uploader").get_by_test_id("stFileUploaderDropzoneInput")
         t0 = time.monotonic()
         session.upload_started_at = sampler.at(t0)
         await rerun(page, lambda: dropzone.set_input_files(export.paths), timeout_ms)

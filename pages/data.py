@@ -11,7 +11,7 @@ from truce.mapping import mapping_json
 from truce.outcomes import CLASSES, values_to_classify
 from truce.views import data
 from ui import decisions as chosen
-from ui.session import MINE, data_inputs, uploads, use_contract
+from ui.session import MINE, audit_verdict, data_inputs, uploads, use_contract
 from ui.text import md
 from ui.view import view
 
@@ -104,6 +104,26 @@ if files:
     )
     if saved is not None and (problem := chosen.apply_saved_mapping(saved, contract)):
         st.error(md(problem))
+
+
+@st.fragment(run_every=1.0)
+def audit_waiting() -> None:
+    """While the audit runs: look again every second; its verdict reruns the page once."""
+    if audit_verdict().state != "running":
+        st.rerun()
+
+
+def audit_section() -> None:
+    """Great Expectations' verdict on the checks that decided the numbers (run after them)."""
+    verdict = audit_verdict()
+    head, *rest = (md(line) for line in verdict.lines)  # contract field names: escaped
+    if verdict.state == "running":
+        st.info(head, icon=":material/hourglass:")
+        audit_waiting()
+    elif verdict.state == "agrees":
+        st.success(head, icon=":material/verified:")
+    else:
+        st.error("\n\n".join([head, *(f"- {line}" for line in rest)]), icon=":material/flag:")
 
 
 def findings(table: str) -> None:
@@ -228,6 +248,8 @@ def source_aliases() -> None:
         )
 
 
+with st.container():  # one block whatever the audit's state: the elements below keep place
+    audit_section()
 for table, mapping in dataset.mappings.items():
     file = dataset.files[table]
     st.subheader(f"{table.capitalize()} — from {md(file.name)}")

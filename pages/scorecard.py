@@ -65,7 +65,9 @@ else:
 
 st.download_button(
     "Download this scorecard (HTML to forward)",
-    scorecard_html(model, current.selection.filters.caption(), current.build(verdict)),
+    # Built on the click (the verdict's cards cost a third of a second at 1M leads), not on
+    # every run of the page.
+    lambda: scorecard_html(model, current.selection.filters.caption(), current.build(verdict)),
     "truce-scorecard.html",
     mime="text/html",
     key="scorecard_html",

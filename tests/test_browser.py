@@ -234,10 +234,21 @@ def count(n: int) -> str:
     return f"{n:,}"
 
 
+def audit_line(paths: list[str], contract) -> str:
+    """The audit's verdict on these files, from the command line's path (GX run here)."""
+    from tests.conftest import run_pipeline
+    from truce.audit import audit
+    from truce.views.data import audit_verdict
+
+    dataset, _ = run_pipeline({Path(p).name: Path(p).read_bytes() for p in paths}, contract)
+    rows = sum(c.frame.height for c in dataset.checked.values())
+    return audit_verdict(audit(dataset.checked), rows).lines[0]
+
+
 # --- the tests -----------------------------------------------------------------------------
 
 
-def test_new_user_journey(server: str, browser: Browser, tmp_path: Path) -> None:
+def test_new_user_journey(server: str, browser: Browser, tmp_path: Path, contract) -> None:
     _, frames = write_export(generate(2_000, seed=11), tmp_path / "generated")
     leads = frames["leads"].rename({"owner": "Sales Person"})
     # Formula-looking company names on some untouched Events leads: the download must defuse them.
@@ -273,6 +284,10 @@ def test_new_user_journey(server: str, browser: Browser, tmp_path: Path) -> None
 
     # Data page: owner is not mapped; map it and see the owners reach the sidebar filter.
     go(page, "data")
+    # Great Expectations audited the upload after the first numbers: its verdict is here.
+    verdict = audit_line(paths, contract)
+    assert "every count agrees" in verdict
+    expect(page.get_by_text(verdict)).to_be_visible(timeout=120_000)
     owner = page.locator(".st-key-map_leads_owner")
     # For uploads the leads table's "Column mapping" is open, with the unused columns named.
     expect(

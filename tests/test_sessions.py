@@ -74,3 +74,41 @@ def test_at_most_limit_jobs_work_at_once() -> None:
     assert not second.wait(0.2) and calls == ["first"]  # the second waits for the slot
     release.set()
     assert second.wait(30) and calls == ["first", "second"]
+
+
+def answer(send, value):  # a process's work (module level: a spawned process imports it)
+    send.send((True, value * 2))
+
+
+def fail(send):
+    send.send((False, ValueError("broken")))
+
+
+def hang(send):
+    threading.Event().wait()
+
+
+def test_a_process_answers_or_raises_and_ends_with_its_session() -> None:
+    from ui.lifetime import _children, end_processes, in_process
+
+    assert in_process("s1", answer, 21) == 42
+    with pytest.raises(ValueError, match="broken"):
+        in_process("s1", fail)
+    outcome: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            in_process("s2", hang)
+        except RuntimeError as error:
+            outcome.append(error)
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    for _ in range(600):  # until the process has started (a spawn takes a moment)
+        if _children.get("s2"):
+            break
+        threading.Event().wait(0.1)
+    end_processes("s2")  # the session was released
+    waiting.join(30)
+    assert [str(e) for e in outcome] == ["the process ended before answering"]
+    assert not _children.get("s2") and not _children.get("s1")

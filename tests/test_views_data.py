@@ -281,3 +281,14 @@ def test_follow_up_and_profile_split_by_a_lookup_column(contract):
     assert "Team" in profile.dimensions and profile.label == "Team"
     # North: 1 of 2 leads won; South: 0 of 1.
     assert profile.table.select("Team", "leads", "won").rows() == [("North", 2, 1), ("South", 1, 0)]
+
+
+def test_column_samples_are_the_first_distinct_values_even_past_the_prefix():
+    import polars as pl
+
+    # "a" fills the first 2,002 rows: b and c are found only after the prefix grows.
+    column = pl.Series([None, "a", "a", *["a"] * 2_000, "b", None, "a", "c", "d"])
+    assert data.first_distinct(column, prefix=10) == ("a", "b", "c")
+    assert data.first_distinct(pl.Series(["x", None, "x"]), prefix=1) == ("x",)
+    profiles = data.column_profiles(pl.DataFrame({"c": column}))
+    assert profiles["c"].filled == 2_006 / 2_008  # 3 + 2,000 + 5 rows, two of them empty

@@ -22,7 +22,6 @@ class Selection:
     filters: Filters
     leads: pl.DataFrame
     opportunities: pl.DataFrame
-    activities: pl.DataFrame  # touches of the selected leads only
     spend: pl.DataFrame  # the selected sources, in the months the selected dates cover
 
     def can(self, *what: str) -> bool:
@@ -46,16 +45,13 @@ class Filters:
     segments: tuple[str, ...] = ()
 
     def apply(self, facts: Facts) -> Selection:
-        leads = self.leads(facts.leads)
-        activities = facts.activities
-        if not self.is_empty() and leads.width and activities.height:
-            activities = activities.join(leads.select("lead_id"), on="lead_id", how="semi")
+        # No activities: every view reads the touches through the leads' facts (first touch,
+        # touch counts); cutting 3M activities on each filter change cost 0.5 s at 1M leads.
         return Selection(
             facts=facts,
             filters=self,
-            leads=leads,
+            leads=self.leads(facts.leads),
             opportunities=self.opportunities(facts.opportunities, facts.leads),
-            activities=activities,
             spend=self.spend(facts.spend),
         )
 

@@ -61,6 +61,11 @@ class Jobs:
                 jobs[key] = Job(work, self._limit)
             return jobs[key]
 
+    def get(self, session: str, key: str) -> Job | None:
+        """The session's job for `key` if one was started and not forgotten."""
+        with self._lock:
+            return self._jobs.get(session, {}).get(key)
+
     def forget(self, session: str, key: str) -> None:
         """The result was collected: drop the job (a later start runs the work again)."""
         with self._lock:

@@ -11,17 +11,19 @@ the data, the jobs and the uploaded bytes of every session that has had no open 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui.jobs import Jobs
+from ui.jobs import Job, Jobs
 
 log = logging.getLogger("truce")
 # Reading and checking a million-lead export briefly needs about a gigabyte on top of the data.
@@ -29,11 +31,16 @@ log = logging.getLogger("truce")
 # a little longer (benchmarks/sessions.py).
 HEAVY_WORK = threading.BoundedSemaphore(2)
 JOBS = Jobs(HEAVY_WORK)
+# The Great Expectations audits: one at a time server-wide, never holding a slot a session's
+# reading and checking waits for (its verdict can come later, the first numbers cannot).
+AUDIT_LIMIT = threading.BoundedSemaphore(1)
+AUDITS = Jobs(AUDIT_LIMIT)
 # A tab that lost its connection for a moment comes back within this time and finds its data.
 KEEP_CLOSED_SECONDS = float(os.environ.get("TRUCE_KEEP_CLOSED_SESSION_SECONDS", "60"))
 
 _lock = threading.Lock()
 _data: dict[str, dict[str, Any]] = {}
+_children: dict[str, set[BaseProcess]] = {}  # each session's processes (its audit)
 _sweeper: threading.Thread | None = None
 
 
@@ -52,7 +59,12 @@ def session_data() -> dict[str, Any]:
 def held_sessions() -> int:
     """How many sessions hold data or jobs right now."""
     with _lock:
-        return len(set(_data) | JOBS.sessions())
+        return len(set(_data) | JOBS.sessions() | AUDITS.sessions())
+
+
+def start(key: str, work: Callable[[], Any]) -> Job:
+    """This session's background job `key`: the one already started, else a new one."""
+    return JOBS.start(session_id(), key, work)
 
 
 def wait_for(key: str, label: str, work: Callable[[], Any]) -> Any:
@@ -62,7 +74,7 @@ def wait_for(key: str, label: str, work: Callable[[], Any]) -> Any:
     waits for the same job: the work is never started twice.
     """
     session = session_id()
-    job = JOBS.start(session, key, work)
+    job = start(key, work)
     if not job.wait(0.05):
         started = time.monotonic()
         progress = st.empty()
@@ -78,11 +90,48 @@ def wait_for(key: str, label: str, work: Callable[[], Any]) -> Any:
     return job.outcome()
 
 
+def in_process(session: str, target: Callable[..., None], *args: Any) -> Any:
+    """`target(send, *args)` in a spawned process of `session`; what it sends back (ok, value)
+    returned here, or raised. Ended when the session is released: no one would read its
+    answer. Called from a job's thread (no Streamlit context: the session is named)."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=target, args=(send, *args), daemon=True)
+    try:
+        child.start()
+        with _lock:
+            _children.setdefault(session, set()).add(child)
+        send.close()
+        try:
+            ok, value = receive.recv()
+        except EOFError:  # ended (its session released) or died before answering
+            raise RuntimeError("the process ended before answering") from None
+    finally:
+        receive.close()
+        child.join()
+        with _lock:
+            _children.get(session, set()).discard(child)
+    if not ok:
+        raise value
+    return value
+
+
+def end_processes(session: str) -> None:
+    """End the session's processes still running (their in_process call raises)."""
+    with _lock:
+        children = _children.pop(session, set())
+    for child in children:
+        child.terminate()
+
+
 def release(session: str) -> None:
-    """Forget everything a session held: its data, its jobs, its uploaded bytes."""
+    """Forget everything a session held: its data, its jobs, its processes, its uploaded
+    bytes."""
     with _lock:
         _data.pop(session, None)
+    end_processes(session)
     JOBS.release(session)
+    AUDITS.release(session)
     Runtime.instance().uploaded_file_mgr.remove_session_files(session)
 
 
@@ -100,7 +149,7 @@ def _sweep() -> None:
             held = set(_data)
         now = time.monotonic()
         released = 0
-        for session in held | JOBS.sessions():
+        for session in held | JOBS.sessions() | AUDITS.sessions():
             if runtime.is_active_session(session):
                 closed_since.pop(session, None)
             elif now - closed_since.setdefault(session, now) >= KEEP_CLOSED_SECONDS:

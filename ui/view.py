@@ -14,17 +14,22 @@ from truce.filters import Selection
 from truce.pipeline import Dataset
 from truce.views.options import Options
 from ui.lifetime import session_data
+from ui.session import Prepared
 
 
 @dataclass(frozen=True)
 class View:
     dataset: Dataset
-    duplicates: pl.DataFrame
+    prepared: Prepared  # its duplicate leads are found when a page first asks for them
     contract: Contract
     selection: Selection
     options: Options  # the sidebar's: the one SLA
     scale: alt.Scale  # one colour per source, on every page
     is_sample: bool
+
+    @property
+    def duplicates(self) -> pl.DataFrame:
+        return self.prepared.duplicates
 
     def build(self, page, **options):
         """The page model of `page` (a truce.views module), with this page's own options."""

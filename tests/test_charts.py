@@ -161,3 +161,28 @@ def test_chart_is_titled_explained_and_small(built, name):
     assert rows < 5_000
     if expected_rows is not None:  # sources x stages and the like, never one row per lead
         assert rows == expected_rows
+
+
+def test_chart_data_holds_the_aggregates_of_the_files(contract):
+    """Values, not only structure: the spend chart's monthly figures add up, per source and
+    month, to the spend file's own rows; the funnel chart's Lead bars count the kept leads."""
+    files = {p.name: p.read_bytes() for p in DEMO.glob("*.csv")}
+    dataset, facts = run_pipeline(files, contract)
+    scale = charts.source_scale(sorted(facts.leads["lead_source"].unique()))
+    spec = charts.spend.spend_by_month(spend.by_month(facts.spend, facts.leads), scale).to_dict()
+    (rows,) = spec["datasets"].values()
+    drawn = {(r["lead_source"], r["month"][:7]): r["spend"] for r in rows}
+    raw = (
+        pl.read_csv(DEMO / "spend.csv")
+        .group_by("lead_source", pl.col("month").str.slice(0, 7))
+        .agg(pl.col("spend").sum())
+    )
+    expected = {(s, m): v for s, m, v in raw.iter_rows()}
+    assert drawn.keys() == expected.keys()
+    assert all(drawn[k] == pytest.approx(expected[k]) for k in expected)
+
+    stages = funnel.stages_available(facts)
+    spec = charts.funnel.funnel_chart(funnel.funnel(facts.leads, stages, by="lead_source"), scale)
+    (rows,) = spec.to_dict()["datasets"].values()
+    lead_bars = [r["count"] for r in rows if r["stage"] == "Lead"]
+    assert sum(lead_bars) == dataset.report.rows_kept["leads"]

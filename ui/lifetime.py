@@ -10,12 +10,15 @@ the data, the jobs and the uploaded bytes of every session that has had no open 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -42,6 +45,7 @@ _lock = threading.Lock()
 _data: dict[str, dict[str, Any]] = {}
 _children: dict[str, set[BaseProcess]] = {}  # each session's processes (its audit)
 _sweeper: threading.Thread | None = None
+_main_swap = threading.Lock()
 
 
 def session_id() -> str:
@@ -98,7 +102,8 @@ def in_process(session: str, target: Callable[..., None], *args: Any) -> Any:
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=target, args=(send, *args), daemon=True)
     try:
-        child.start()
+        with _bare_main():
+            child.start()
         with _lock:
             _children.setdefault(session, set()).add(child)
         send.close()
@@ -114,6 +119,22 @@ def in_process(session: str, target: Callable[..., None], *args: Any) -> Any:
     if not ok:
         raise value
     return value
+
+
+@contextlib.contextmanager
+def _bare_main() -> Iterator[None]:
+    """A spawned child runs the parent's `__main__` file again before its target, and under
+    `streamlit run` that is app.py (Streamlit names each script run `__main__`): every audit
+    would re-run the whole app in bare mode, seconds of work and hundreds of warnings. Its
+    start sees a bare `__main__` instead. Streamlit runs a script through its own reference to
+    the module, so the moment's swap changes nothing for a script running meanwhile."""
+    with _main_swap:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
 
 
 def end_processes(session: str) -> None:

@@ -141,7 +141,17 @@ def new_page(browser: Browser, url: str) -> tuple[Page, Watch]:
 
 
 def settle(page: Page) -> None:
+    """Idle, and staying idle: a run may start another right after it ends (a URL sync, a
+    st.rerun), and an action taken in between is folded into that run, which then looks to
+    `rerun` like no run at all. Quiet for half a second, or give up waiting after 15 s (the
+    Data page polls the audit's progress every second while it runs)."""
     page.wait_for_selector(IDLE)
+    for _ in range(30):
+        runs = page.evaluate("window.__stRuns")
+        page.wait_for_timeout(500)
+        if page.evaluate("window.__stRuns") == runs and page.locator(IDLE).count():
+            break
+        page.wait_for_selector(IDLE)
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
@@ -478,6 +488,8 @@ def test_clicking_a_source_highlights_it(server: str, browser: Browser) -> None:
     go(page, "funnel")
     chart = page.locator(".st-key-funnel_chart")
     chart.scroll_into_view_if_needed()
+    # Vega draws after the run ends: click the bars, not the empty box before them.
+    expect(chart.locator("canvas, svg").first).to_be_visible()
     box = chart.bounding_box()
     # The "Lead" group: every source's bar is 100% high, so mid-height hits one of them.
     rerun(page, lambda: page.mouse.click(box["x"] + 120, box["y"] + box["height"] / 2))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from truce.contract import load_contract
 from truce.facts import build_facts
 from truce.pipeline import build_dataset, plan_tables, read_upload
@@ -32,3 +35,12 @@ def run_pipeline(
     plan, _ = plan_tables([f.loaded for f in loaded], contract, tables, overrides)
     dataset = build_dataset(plan, contract, now=NOW, keep_for_audit=keep_for_audit)
     return dataset, build_facts(dataset.tables, contract, dataset.dimensions)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one per browser-test module."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -12,13 +12,12 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, COUNT_RUNS, streamlit_process
+from tests.browser_support import COUNT_RUNS, streamlit_process
 from tests.test_bombs import BOMBS, BOUND, UPLOAD_LIMIT, memory
 from tests.test_browser import TIMEOUT_MS, VIEWPORT, open_app, rerun
 from tests.test_contract import billion_laughs
@@ -30,14 +29,6 @@ REFUSALS = (
     "shared_string.xlsx expands to an unsafe size when opened and was refused.",
     "lying_zip.xlsx expands to an unsafe size when opened and was refused.",
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Watch(threading.Thread):

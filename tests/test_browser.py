@@ -18,11 +18,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from sample_data.generate import generate
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, COUNT_RUNS, ROOT, streamlit_server
+from tests.browser_support import COUNT_RUNS, ROOT, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -91,14 +91,6 @@ def before() -> dict:
 def server(before, tmp_path_factory) -> Iterator[str]:
     with streamlit_server(tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Watch:

@@ -16,10 +16,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser_support import streamlit_server
-from tests.test_browser import browser, choose, go, metric, new_page, open_app, rerun, shot, upload
+from tests.test_browser import choose, go, metric, new_page, open_app, rerun, shot, upload
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the module's browser fixture, shared
 
 SHAPES = Path(__file__).resolve().parent / "shapes"
 WON, LOST = "Успешно реализовано", "Закрыто и не реализовано"

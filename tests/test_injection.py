@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 import yaml
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, COUNT_RUNS, ROOT, streamlit_server
+from tests.browser_support import COUNT_RUNS, ROOT, streamlit_server
 from tests.test_browser import TIMEOUT_MS, VIEWPORT, choose, go, open_app, rerun, settle
 
 pytestmark = pytest.mark.browser
@@ -92,14 +92,6 @@ def hostile_contract(path: Path) -> Path:
 def server(tmp_path_factory) -> Iterator[str]:
     with streamlit_server(tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def built_from_data(page, base: str) -> list[str]:

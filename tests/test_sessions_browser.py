@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, COUNT_RUNS, streamlit_server
+from tests.browser_support import COUNT_RUNS, streamlit_server
 from tests.test_browser import (
     TIMEOUT_MS,
     VIEWPORT,
@@ -36,14 +35,6 @@ PODCAST = (
     b"P0,Podcast,2026-12-10 10:15,\nP1,Podcast,2027-02-11 10:15,\nP2,Podcast,2027-02-12 10:15,\n"
 )
 FEBRUARY = "created=2027-02-01&created=2027-02-28"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_closing_the_tab_releases_the_data(

@@ -38,6 +38,26 @@ MONEY = {
 }
 
 
+def interval_tooltips(prefix: str = "", label: str = "") -> list[alt.Tooltip]:
+    """The two tooltips of a rate's 95% interval: columns `<prefix>ci_low`/`<prefix>ci_high`,
+    titles led by `label` (e.g. "Shrunk: ")."""
+    return [
+        alt.Tooltip(f"{prefix}ci_low:Q", title=f"{label}95% interval from", format=PERCENT),
+        alt.Tooltip(f"{prefix}ci_high:Q", title=f"{label}95% interval to", format=PERCENT),
+    ]
+
+
+def category_colour(field: str, title: str, legend: bool = True) -> alt.Color:
+    """Colours for a few categories that are not sources (curves, measures, estimates), with
+    the legend under the chart, its labels in full."""
+    return alt.Color(
+        f"{field}:N",
+        title=title,
+        scale=alt.Scale(scheme="tableau10"),
+        legend=alt.Legend(orient="bottom", labelLimit=400) if legend else None,
+    )
+
+
 def to_pandas(frame: pl.DataFrame):
     """The one hand-over to Altair (which reads pandas): an aggregate, never one row per lead."""
     return frame.to_pandas()

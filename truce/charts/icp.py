@@ -8,6 +8,7 @@ import polars as pl
 from truce.charts.base import (
     PALETTE,
     PERCENT,
+    interval_tooltips,
     rows_height,
     to_pandas,
 )
@@ -33,8 +34,7 @@ def heatmap(frame: pl.DataFrame, dimension: str, label: str, shade: str = "shrun
         alt.Tooltip("won:Q", title="Won", format=","),
         alt.Tooltip("lead_to_win_rate:Q", title="Lead-to-win rate (raw)", format=PERCENT),
         alt.Tooltip("shrunk_rate:Q", title="Shrunk rate", format=PERCENT),
-        alt.Tooltip("shrunk_ci_low:Q", title="Shrunk: 95% interval from", format=PERCENT),
-        alt.Tooltip("shrunk_ci_high:Q", title="Shrunk: 95% interval to", format=PERCENT),
+        *interval_tooltips("shrunk_", "Shrunk: "),
     ]
     cells = base.mark_rect().encode(
         x=x,
@@ -74,8 +74,7 @@ def interval_bars(frame: pl.DataFrame, group: str, label: str) -> alt.Chart:
         alt.Tooltip("leads:Q", title="Leads", format=","),
         alt.Tooltip("won:Q", title="Won", format=","),
         alt.Tooltip("lead_to_win_rate:Q", title="Lead-to-win rate", format=PERCENT),
-        alt.Tooltip("win_rate_ci_low:Q", title="95% interval from", format=PERCENT),
-        alt.Tooltip("win_rate_ci_high:Q", title="95% interval to", format=PERCENT),
+        *interval_tooltips("win_rate_"),
         alt.Tooltip("average_won_deal:Q", title="Average won deal", format="$,.0f"),
         alt.Tooltip("share_of_touches:Q", title="Share of sales touches", format=PERCENT),
     ]

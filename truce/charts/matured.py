@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from truce.charts.base import PERCENT, to_pandas
+from truce.charts.base import PERCENT, category_colour, interval_tooltips, to_pandas
 
 DAYS_TITLE = "Days since the lead was created"
 WON_TITLE = "Won within that many days (%)"
@@ -30,8 +30,7 @@ def curves_chart(curves: pl.DataFrame, by: str, scale: alt.Scale | None = None) 
                 alt.Tooltip(f"{by}:N", title=label),
                 alt.Tooltip("day:Q", title="Days since created"),
                 alt.Tooltip("won_by:Q", title="Won by then", format=PERCENT),
-                alt.Tooltip("ci_low:Q", title="95% interval from", format=PERCENT),
-                alt.Tooltip("ci_high:Q", title="95% interval to", format=PERCENT),
+                *interval_tooltips(),
             ],
         )
     )
@@ -43,18 +42,12 @@ def cohort_chart(frame: pl.DataFrame) -> alt.Chart:
         to_pandas(frame), title="Do recent cohorts really close worse, or are they just young?"
     )
     x = alt.X("cohort:N", title="Quarter the leads were created", axis=alt.Axis(labelAngle=0))
-    colour = alt.Color(
-        "estimate:N",
-        title="Rate",
-        scale=alt.Scale(scheme="tableau10"),
-        legend=alt.Legend(orient="bottom", labelLimit=400),
-    )
+    colour = category_colour("estimate", "Rate")
     tooltip = [
         alt.Tooltip("cohort:N", title="Quarter"),
         alt.Tooltip("estimate:N", title="Rate"),
         alt.Tooltip("rate:Q", title="Rate", format=PERCENT),
-        alt.Tooltip("ci_low:Q", title="95% interval from", format=PERCENT),
-        alt.Tooltip("ci_high:Q", title="95% interval to", format=PERCENT),
+        *interval_tooltips(),
         alt.Tooltip("leads:Q", title="Leads", format=","),
     ]
     interval = base.mark_rule(strokeWidth=3, opacity=0.6).encode(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from truce.charts.base import PALETTE, PERCENT, to_pandas
+from truce.charts.base import PALETTE, PERCENT, category_colour, interval_tooltips, to_pandas
 
 BAND_TITLE = "Time from creation to first sales touch"
 
@@ -18,12 +18,7 @@ def curve_chart(curve: pl.DataFrame, bands: tuple[str, ...]) -> alt.Chart:
         .encode(
             x=alt.X("band:N", title=BAND_TITLE, sort=list(bands), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("rate:Q", title="Lead-to-win rate (%)", axis=alt.Axis(format="%")),
-            color=alt.Color(
-                "curve:N",
-                title="Curve",
-                scale=alt.Scale(scheme="tableau10"),
-                legend=alt.Legend(orient="bottom", labelLimit=400),
-            ),
+            color=category_colour("curve", "Curve"),
             tooltip=[
                 alt.Tooltip("band:N", title="First touch"),
                 alt.Tooltip("curve:N", title="Curve"),
@@ -46,8 +41,7 @@ def band_chart(frame: pl.DataFrame, bands: tuple[str, ...], source: str, measure
     tooltip = [
         alt.Tooltip("band:N", title="First touch"),
         alt.Tooltip("rate:Q", title=f"{measure} rate", format=PERCENT),
-        alt.Tooltip("ci_low:Q", title="95% interval from", format=PERCENT),
-        alt.Tooltip("ci_high:Q", title="95% interval to", format=PERCENT),
+        *interval_tooltips(),
         alt.Tooltip("count:Q", title="Count", format=","),
         alt.Tooltip("of:Q", title="Of", format=","),
     ]

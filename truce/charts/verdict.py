@@ -5,7 +5,14 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from truce.charts.base import PALETTE, PERCENT, rows_height, to_pandas
+from truce.charts.base import (
+    PALETTE,
+    PERCENT,
+    category_colour,
+    interval_tooltips,
+    rows_height,
+    to_pandas,
+)
 
 # Follow-up and lead quality keep these colours wherever the split is drawn.
 PART_SCALE = alt.Scale(
@@ -23,16 +30,10 @@ def card_chart(measures: pl.DataFrame, title: str) -> alt.Chart:
         alt.Tooltip("count:Q", title="Count", format=","),
         alt.Tooltip("of:Q", title="Of leads", format=","),
         alt.Tooltip("rate:Q", title="Rate", format=PERCENT),
-        alt.Tooltip("ci_low:Q", title="95% interval from", format=PERCENT),
-        alt.Tooltip("ci_high:Q", title="95% interval to", format=PERCENT),
+        *interval_tooltips(),
     ]
     several = measures["measure"].n_unique() > 1  # one measure: its name is in the title
-    colour = alt.Color(
-        "measure:N",
-        title="Measure",
-        scale=alt.Scale(scheme="tableau10"),
-        legend=alt.Legend(orient="bottom", labelLimit=400) if several else None,
-    )
+    colour = category_colour("measure", "Measure", several)
     interval = base.mark_rule(strokeWidth=3).encode(
         y=y,
         yOffset="measure:N",

@@ -7,6 +7,7 @@ import polars as pl
 
 from truce.charts.base import (
     PERCENT,
+    interval_tooltips,
     rate_bars,
     rows_height,
     source_colour,
@@ -30,8 +31,7 @@ def interval_chart(frame: pl.DataFrame, scale: alt.Scale, highlight: str | None 
         alt.Tooltip("leads:Q", title="Leads", format=","),
         alt.Tooltip("won:Q", title="Won", format=","),
         alt.Tooltip("lead_to_win_rate:Q", title="Lead-to-win rate", format=PERCENT),
-        alt.Tooltip("win_rate_ci_low:Q", title="95% interval from", format=PERCENT),
-        alt.Tooltip("win_rate_ci_high:Q", title="95% interval to", format=PERCENT),
+        *interval_tooltips("win_rate_"),
     ]
     interval = base.mark_rule(strokeWidth=3).encode(
         y=y,
@@ -145,8 +145,7 @@ def ranked_chart(ranked: pl.DataFrame, scale: alt.Scale, highlight: str | None =
         alt.Tooltip("won:Q", title="Won", format=","),
         alt.Tooltip("estimate:N", title="Estimate"),
         alt.Tooltip("rate:Q", title="Rate", format=PERCENT),
-        alt.Tooltip("shrunk_ci_low:Q", title="Shrunk: 95% interval from", format=PERCENT),
-        alt.Tooltip("shrunk_ci_high:Q", title="Shrunk: 95% interval to", format=PERCENT),
+        *interval_tooltips("shrunk_", "Shrunk: "),
     ]
     x_title = "Lead-to-win rate (%)"
     interval = base.mark_rule(strokeWidth=3).encode(

@@ -160,7 +160,8 @@ def revenue_left_on_table(leads: pl.DataFrame) -> pl.DataFrame:
         (value * pl.col("win_rate_ci_low").fill_null(0)).alias("low"),
         (value * pl.col("win_rate_followed_up").fill_null(0)).alias("mid"),
         (value * pl.col("win_rate_ci_high").fill_null(0)).alias("high"),
-    ).sort("mid", descending=True)
+        # Ties (sources with nothing left on the table) listed by name: the same data, one order.
+    ).sort(["mid", "lead_source"], descending=[True, False])
 
 
 def left_on_table_total(per_source: pl.DataFrame) -> dict[str, float]:

@@ -156,11 +156,11 @@ def revenue_left_on_table(leads: pl.DataFrame) -> pl.DataFrame:
         )
     )
     value = pl.col("untouched") * pl.col("average_won_deal").fill_null(0)
+    # Ties (sources with nothing left on the table) listed by name: the same data, one order.
     return per_source.with_columns(
         (value * pl.col("win_rate_ci_low").fill_null(0)).alias("low"),
         (value * pl.col("win_rate_followed_up").fill_null(0)).alias("mid"),
         (value * pl.col("win_rate_ci_high").fill_null(0)).alias("high"),
-        # Ties (sources with nothing left on the table) listed by name: the same data, one order.
     ).sort(["mid", "lead_source"], descending=[True, False])
 
 

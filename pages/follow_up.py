@@ -9,7 +9,7 @@ from truce.export import safe_csv
 from truce.views import breakdown, follow_up
 from ui.charts import highlighted, show_chart
 from ui.text import md, needs, percent
-from ui.view import view
+from ui.view import breakdown_picker, view
 
 st.title("Does sales follow up?")
 current = view()
@@ -47,13 +47,10 @@ if model.by_owner is not None:
     chart = charts.follow_up.sla_bars(model.by_owner, current.scale, sla, group="owner")
     show_chart(chart, model.by_owner, "follow-up-by-owner", "follow_up_owner")
 if model.breakdowns:
-    st.selectbox(
-        "Break down by",
-        [None, *model.breakdowns],
-        format_func=lambda c: "(choose a column)" if c is None else c,
-        placeholder="(choose a column)",
-        key="follow_up_by",
-        help="The owner, any column of the leads file the mapping did not use, or a lookup's "
+    breakdown_picker(
+        model.breakdowns,
+        "follow_up_by",
+        "The owner, any column of the leads file the mapping did not use, or a lookup's "
         "column (a manager, an office).",
     )
 if model.by_breakdown is not None:

@@ -9,7 +9,7 @@ from truce.export import safe_csv
 from truce.views import breakdown, win_rate
 from ui.charts import highlighted, show_chart
 from ui.text import count, md, money, needs, percent
-from ui.view import view
+from ui.view import breakdown_picker, view
 
 st.title("Do the leads close?")
 current = view()
@@ -86,13 +86,10 @@ for group, deals in model.deals_by.items():
 
 if model.breakdowns:
     st.subheader("Break down by any column")
-    st.selectbox(
-        "Break down by",
-        [None, *model.breakdowns],
-        format_func=lambda c: "(choose a column)" if c is None else c,
-        placeholder="(choose a column)",
-        key="win_rate_by",
-        help="The owner, any column of your files the mapping did not use, or a lookup's column "
+    breakdown_picker(
+        model.breakdowns,
+        "win_rate_by",
+        "The owner, any column of your files the mapping did not use, or a lookup's column "
         "(a manager, a sector).",
     )
 if model.by_breakdown is not None:

@@ -46,3 +46,16 @@ def view() -> View:
         PagesManager.uses_pages_directory = False
         st.rerun()
     return held["view"]
+
+
+def breakdown_picker(columns: tuple[str, ...], key: str, help_text: str) -> None:
+    """The "Break down by" choice of a page: none, or one of the columns the data can split
+    by. Its value (session state under `key`) picks the split the page's model is built for."""
+    st.selectbox(
+        "Break down by",
+        [None, *columns],
+        format_func=lambda c: "(choose a column)" if c is None else c,
+        placeholder="(choose a column)",
+        key=key,
+        help=help_text,
+    )

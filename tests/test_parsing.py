@@ -1,6 +1,7 @@
 """Typed conversion with per-column format detection."""
 
 import datetime as dt
+import math
 
 import polars as pl
 import pytest
@@ -184,3 +185,22 @@ def test_iso_dates_with_a_one_digit_hour_are_read():
         dt.datetime(2027, 2, 13, 9, 5, 30),
     ]
     assert not parsed.unreadable.any()
+
+
+def test_plain_numbers_read_alike_with_or_without_other_forms_in_the_column() -> None:
+    # A column of plain numbers is read by a cast; one '$1' sends it through the clean-up.
+    plain = ["-1234.50", "0.10", "-0", "007", "12"]
+    expected = [-1234.5, 0.1, 0.0, 7.0, 12.0]
+    alone = to_amount(pl.Series("a", plain))
+    mixed = to_amount(pl.Series("a", [*plain, "$1"]))
+    assert alone.values.to_list() == expected
+    assert mixed.values.to_list() == [*expected, 1.0]
+    assert math.copysign(1, alone.values[2]) == math.copysign(1, mixed.values[2]) == -1
+    assert not alone.unreadable.any() and not mixed.unreadable.any()
+
+
+def test_dates_from_1900_to_2200_are_plausible_and_no_others() -> None:
+    values = ["1899-12-31 23:59:59", "1900-01-01 00:00:00", "2200-12-31 23:59:59", "2201-01-01"]
+    parsed = to_datetime(pl.Series("d", values))
+    assert parsed.values.to_list() == [None, D(1900, 1, 1), D(2200, 12, 31, 23, 59, 59), None]
+    assert parsed.unreadable.to_list() == [True, False, False, True]

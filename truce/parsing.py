@@ -250,6 +250,9 @@ def _ambiguous(family: str, runner_up: tuple[str, list[str], pl.Series], mask: p
 
 _CURRENCY = r"(?i)^[A-Z]{3}\s*|\s*[A-Z]{3}$|[$€£¥₹]"
 _SPACES = r"[\s\u00a0\u202f']"  # thousands groupings: space, no-break spaces, apostrophe (CH)
+# Digits with an optional sign and decimal point: a plain cast reads them, sign included,
+# exactly as the clean-up below would (a float's parse is symmetric in its sign).
+_PLAIN_NUMBER = r"^-?\d+(?:\.\d+)?$"
 
 
 def to_amount(s: pl.Series) -> Parsed:
@@ -259,6 +262,21 @@ def to_amount(s: pl.Series) -> Parsed:
     '$ -5' are negative); one sign only ('+-5' is unreadable); a number of MAX_AMOUNT or more
     is no amount (400 digits would read as infinity and spoil every sum).
     """
+    if s.str.contains(_PLAIN_NUMBER).all():  # what most systems export: no clean-up to do
+        number, comma = s.cast(pl.Float64), False
+    else:
+        number, comma = _money(s)
+    huge = number.abs() >= MAX_AMOUNT
+    values = pl.select(pl.when(~huge).then(number)).to_series().alias(s.name)
+    details = ["amounts read with ',' as the decimal separator"] if comma else []
+    if huge.any():
+        details.append(f"an amount of {MAX_AMOUNT:,.0f} or more is not a plausible amount")
+    return Parsed(values, s.is_not_null() & values.is_null(), "; ".join(details))
+
+
+def _money(s: pl.Series) -> tuple[pl.Series, bool]:
+    """Money written any way: its number (signed, null when unreadable) and whether its
+    decimal separator is a comma."""
     text = s.str.strip_chars()
     parens = text.str.contains(r"^\(.*\)$")
     body = text.str.replace(r"^\((.*)\)$", "$1").str.replace_all(_CURRENCY, "")
@@ -282,14 +300,7 @@ def to_amount(s: pl.Series) -> Parsed:
         body = body.str.replace_all(",", "", literal=True)
     body = pl.select(pl.when(body.str.contains(r"^\d*\.?\d+$")).then(body)).to_series()
     number = body.cast(pl.Float64, strict=False) * scale
-    huge = number.abs() >= MAX_AMOUNT
-    number = pl.select(pl.when(~huge).then(number)).to_series()
-    values = pl.select(pl.when(negative).then(-number).otherwise(number)).to_series()
-    values = values.alias(s.name)
-    details = ["amounts read with ',' as the decimal separator"] if comma else []
-    if huge.any():
-        details.append(f"an amount of {MAX_AMOUNT:,.0f} or more is not a plausible amount")
-    return Parsed(values, s.is_not_null() & values.is_null(), "; ".join(details))
+    return pl.select(pl.when(negative).then(-number).otherwise(number)).to_series(), comma
 
 
 def _decimal_comma(body: pl.Series) -> bool:

@@ -6,8 +6,6 @@ row stays), so the row accounting downstream stays exact.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import polars as pl
 
 from truce.contract import Contract
@@ -55,15 +53,9 @@ def to_canonical(
     check = contract.checks["unparseable_value"]
     # Rows left out when the contract says so; a row unreadable twice counts once, first.
     excluded = pl.repeat(False, raw.height, dtype=pl.Boolean, eager=True).alias("excluded")
-    fields = list(mapping.columns)
-
-    def parse(name: str):
-        return _parse(raw[name], table.fields[name].type, contract)
-
-    # Polars lets go of the GIL while it parses: the fields are typed side by side.
-    with ThreadPoolExecutor(max_workers=pl.thread_pool_size()) as pool:
-        results = list(pool.map(parse, fields))
-    for name, parsed in zip(fields, results, strict=True):
+    for name in mapping.columns:
+        spec = table.fields[name]
+        parsed = _parse(raw[name], spec.type, contract)
         if parsed is None:
             columns.append(raw[name])
             continue

@@ -71,13 +71,12 @@ def null_placeholders(frame: pl.DataFrame, placeholders: Iterable[str]) -> pl.Da
     text = [c for c, dtype in frame.schema.items() if dtype == pl.String]
     if not text:
         return frame
-    # Rewrite only the columns that hold a placeholder: the others stay the very same
-    # column (no copy of millions of strings).
-    held = frame.select(pl.col(c).str.contains(pattern).any() for c in text).row(0)
+    # The regex runs once per cell: its masks take a bit per cell. Only the columns that hold
+    # a placeholder are rewritten: the others stay the very same column (no copy of millions
+    # of strings).
+    masks = frame.select(pl.col(c).str.contains(pattern) for c in text)
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(pattern)).then(None).otherwise(pl.col(c)).alias(c)
-        for c, hit in zip(text, held, strict=True)
-        if hit
+        pl.when(masks[c]).then(None).otherwise(pl.col(c)).alias(c) for c in text if masks[c].any()
     )
 
 

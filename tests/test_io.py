@@ -277,3 +277,11 @@ def test_a_backslash_before_a_closing_quote_is_not_an_escape() -> None:
     loaded = read_table(b'path,n\n"C:\\temp\\",1\n"D:\\",2\n', "paths.csv")
     assert loaded.frame["path"].to_list() == ["C:\\temp\\", "D:\\"]
     assert not any("Quotes written" in note for note in loaded.notes)
+
+
+def test_only_columns_with_a_value_starting_or_ending_in_a_space_are_stripped() -> None:
+    # A tab (just below a space) or a '!' (just above) at a value's edge is not padding: those
+    # columns keep their values as written, tabs included.
+    data = b"lead,start,end,blank,tab,bang\nL1, a,b , ,\tc,!d\nL2,e\t,f,x,g,\th\n"
+    frame = read_table(data, "x.csv").frame
+    assert frame.rows() == [("L1", "a", "b", None, "\tc", "!d"), ("L2", "e", "f", "x", "g", "\th")]

@@ -28,7 +28,7 @@ from truce.outcomes import (
     value_counts,
 )
 from truce.sources import with_aliases
-from truce.validation import Checked, lead_lookup, link_to_leads, validate_table
+from truce.validation import LEAD_ROW, Checked, lead_lookup, link_to_leads, validate_table
 
 
 @dataclass(frozen=True)
@@ -190,20 +190,24 @@ def build_dataset(
             typed[table] = frame
 
     # Leads first: the other tables are checked against the leads that were kept.
-    lookup = None
+    lookup, distinct = None, False
     for table in TABLE_NAMES:
         if table not in typed:
             continue
         linked = link_to_leads(table, typed.pop(table), lookup)
         kept, findings, checked = validate_table(table, linked, contracts[table], now)
+        if not distinct:  # a row of the first lead of an ID is not every such lead's row
+            kept = kept.drop(LEAD_ROW, strict=False)
         report.findings.extend(findings)
         report.rows_kept[table] = kept.height
         dataset.tables[table] = kept
         if keep_for_audit:
             dataset.checked[table] = checked
         if table == "leads":
+            # No two kept leads share an ID when none did, or when the later copies were left out.
             duplicated = checked.counts.get(("duplicate_id", "lead_id"))
-            lookup = lead_lookup(kept, distinct=duplicated == 0)
+            distinct = duplicated == 0 or contracts[table].checks["duplicate_id"].exclude
+            lookup = lead_lookup(kept, distinct=distinct)
     report.findings.extend(_unknown_outcomes(dataset.tables, plan, contract))
     dataset.decisions.extend(_counted_as_open(dataset.tables, plan, contract))
     dataset.decisions.extend(joins)

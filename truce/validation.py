@@ -24,6 +24,9 @@ from truce.sources import UNKNOWN
 
 LEAD_FOUND = "_lead_found"  # the row's lead_id is empty or matches a lead
 LEAD_CREATED = "_lead_created_at"  # the linked lead's created_at
+# The linked lead's row in the kept leads table (null: none). Kept on the validated tables
+# when no two kept leads share an ID, so the facts group and join on it, not on ID strings.
+LEAD_ROW = "_lead_row"
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def lead_lookup(leads: pl.DataFrame | None, distinct: bool = False) -> pl.DataFr
         return None
     lookup = leads.select(
         pl.col("lead_id"),
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(LEAD_ROW),
         pl.lit(True).alias(LEAD_FOUND),
         (
             pl.col("created_at")
@@ -148,6 +152,14 @@ def lead_lookup(leads: pl.DataFrame | None, distinct: bool = False) -> pl.DataFr
         ).alias(LEAD_CREATED),
     )
     return lookup if distinct else lookup.filter(pl.col("lead_id").is_first_distinct())
+
+
+def linked_leads(frame: pl.DataFrame, lookup: pl.DataFrame) -> pl.DataFrame:
+    """Per row of `frame`, the lookup's row for its lead_id (nulls: no such lead).
+
+    Only the key is joined, so the lead's columns go beside the frame: the join keeps the
+    file's order (which decides the "first" of duplicates) and copies no other column."""
+    return frame.select("lead_id").join(lookup, on="lead_id", how="left", maintain_order="left")
 
 
 def link_to_leads(table: str, frame: pl.DataFrame, lookup: pl.DataFrame | None) -> pl.DataFrame:
@@ -159,13 +171,12 @@ def link_to_leads(table: str, frame: pl.DataFrame, lookup: pl.DataFrame | None) 
         or "lead_id" not in frame.columns
     ):
         return frame
-    # Join only the key, then put the lead's columns beside the frame: the join keeps the
-    # file's order (which decides the "first" of duplicates) and copies no other column.
-    joined = frame.select("lead_id").join(lookup, on="lead_id", how="left", maintain_order="left")
+    joined = linked_leads(frame, lookup)
     return frame.hstack(
         [
             joined[LEAD_FOUND].fill_null(False) | frame["lead_id"].is_null(),
             joined[LEAD_CREATED],
+            joined[LEAD_ROW],
         ]
     )
 

@@ -12,11 +12,20 @@ from tests.conftest import NOW, run_pipeline
 from tests.fixtures import FILES, LEADS, OPPORTUNITIES
 from truce.audit import run_suite
 from truce.canonical import to_canonical
+from truce.contract import load_contract
+from truce.facts import build_facts
 from truce.findings import Finding, Report
 from truce.mapping import auto_map
 from truce.metrics import win_rate
 from truce.pipeline import build_dataset, plan_tables, read_upload
-from truce.validation import LEAD_CREATED, LEAD_FOUND, build_rules, lead_lookup, link_to_leads
+from truce.validation import (
+    LEAD_CREATED,
+    LEAD_FOUND,
+    LEAD_ROW,
+    build_rules,
+    lead_lookup,
+    link_to_leads,
+)
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +225,69 @@ def test_lead_lookup_of_distinct_ids_links_the_same_rows():
     assert linked.equals(link_to_leads("opportunities", deals, lead_lookup(leads)))
     assert linked[LEAD_FOUND].to_list() == [True, True, False, True]  # no lead_id: not orphan
     assert linked[LEAD_CREATED].to_list() == [*created[:2], None, None]
+
+
+def test_facts_from_the_links_rows_equal_facts_linked_by_id(checked, contract):
+    """The pipeline keeps each deal's and activity's lead row from its one link join; the
+    facts built from those rows are the facts built from the tables linked by ID alone."""
+    dataset, facts = checked
+    assert LEAD_ROW in dataset.tables["activities"].columns
+    by_id = build_facts(
+        {t: f.drop(LEAD_ROW, strict=False) for t, f in dataset.tables.items()}, contract
+    )
+    for table in ("leads", "opportunities", "activities"):
+        assert getattr(by_id, table).equals(getattr(facts, table)), table
+    assert by_id.available == facts.available
+
+
+KEPT_COPIES_LEADS = (
+    b"lead_id,lead_source,created_at\n"
+    b"L1,Email,2026-01-01\n"
+    b"L1,Events,2026-01-02\n"  # the same ID again: kept, as this contract says
+    b"L2,Events,2026-01-03\n"
+)
+KEPT_COPIES_ACTIVITIES = (
+    b"activity_id,lead_id,occurred_at\n"
+    b"A1,L1,2026-01-05 10:00\n"
+    b"A2,L1,2026-01-04 09:00\n"
+    b"A3,L2,2026-01-06 08:00\n"
+)
+KEPT_COPIES_DEALS = (
+    b"opportunity_id,lead_id,stage,amount,created_at\n"
+    b"D1,L1,Closed Won,100,2026-01-10\n"
+    b"D2,L2,Closed Lost,50,2026-01-11\n"
+)
+
+
+def test_leads_sharing_an_id_each_get_its_deals_and_touches_and_a_deal_stays_one_deal():
+    """With duplicate IDs kept (exclude: false), both L1 leads have L1's two touches (first
+    on 4 Jan 09:00) and its deal; the deal D1 is one deal, taking the first L1's source."""
+    text = load_contract().text
+    kept = text.replace(
+        "duplicate_id: {level: warning, exclude: true",
+        "duplicate_id: {level: warning, exclude: false",
+    )
+    assert kept != text
+    files = {
+        "leads.csv": KEPT_COPIES_LEADS,
+        "activities.csv": KEPT_COPIES_ACTIVITIES,
+        "opportunities.csv": KEPT_COPIES_DEALS,
+    }
+    dataset, facts = run_pipeline(files, load_contract(kept))
+    assert dataset.report.rows_kept == {"leads": 3, "opportunities": 2, "activities": 3}
+    leads = facts.leads
+    assert leads["lead_source"].to_list() == ["Email", "Events", "Events"]
+    assert leads["touches"].to_list() == [2, 2, 1]
+    assert leads["first_touch_at"].to_list() == [
+        datetime(2026, 1, 4, 9),
+        datetime(2026, 1, 4, 9),
+        datetime(2026, 1, 6, 8),
+    ]
+    assert leads["opportunities"].to_list() == [1, 1, 1]
+    assert leads["won"].to_list() == [True, True, False]
+    assert leads["revenue"].to_list() == [100.0, 100.0, None]
+    deals = facts.opportunities
+    assert deals.select("opportunity_id", "lead_source").rows() == [
+        ("D1", "Email"),
+        ("D2", "Events"),
+    ]

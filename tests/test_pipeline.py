@@ -25,6 +25,7 @@ from truce.validation import (
     build_rules,
     lead_lookup,
     link_to_leads,
+    validate_table,
 )
 
 
@@ -291,3 +292,23 @@ def test_leads_sharing_an_id_each_get_its_deals_and_touches_and_a_deal_stays_one
         ("D1", "Email"),
         ("D2", "Events"),
     ]
+
+
+def test_duplicate_ids_every_copy_counted_the_first_kept(contract):
+    """IDs A, B, A, -, -, C, A: the rule (GX's unique) counts every copy of A (3 rows; the
+    two empty IDs are missing, not duplicates); the later copies of A (rows 3 and 7) are left
+    out, the first stays."""
+    frame = pl.DataFrame(
+        {
+            "_row": pl.Series(range(1, 8), dtype=pl.UInt32),
+            "lead_id": ["A", "B", "A", None, None, "C", "A"],
+            "lead_source": ["Email"] * 7,
+        }
+    )
+    kept, findings, checked = validate_table("leads", frame, contract, NOW)
+    assert checked.counts[("duplicate_id", "lead_id")] == 3
+    assert checked.counts[("missing_id", "lead_id")] == 2
+    duplicates = next(f for f in findings if f.check == "duplicate_id")
+    assert (duplicates.rows, duplicates.excluded) == (2, 2)
+    assert [e["_row"] for e in duplicates.examples] == [3, 7]
+    assert kept["lead_id"].to_list() == ["A", "B", "C"]

@@ -21,6 +21,7 @@ from truce.validation import LEAD_ROW, lead_lookup, linked_leads
 DATETIME = pl.Datetime("us")
 LEAD_ATTRIBUTES = ("owner", "segment", "company_size", "country", "campaign", "company", "email")
 HOURS = 3_600_000_000  # microseconds in an hour
+TOUCH_COLUMNS = ("lead_id", "occurred_at", "owner")  # all the facts read of an activity
 # The deal columns the per-lead facts read, for when no deal links to a lead.
 NO_DEALS = pl.DataFrame(
     schema={
@@ -161,7 +162,7 @@ def build_facts(
         schema={"lead_id": pl.String, "occurred_at": DATETIME, "owner": pl.String}
     )
     if acts is not None and acts.height:
-        touches = acts.select("lead_id", "occurred_at", _column(acts, "owner", pl.String))
+        touches = acts.select(_column(acts, c, touches.schema[c]) for c in TOUCH_COLUMNS)
 
     if leads is None or not leads.height:
         if opp_facts.height:

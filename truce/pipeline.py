@@ -13,6 +13,7 @@ import polars as pl
 
 from truce.canonical import to_canonical
 from truce.contract import TABLE_NAMES, Contract
+from truce.facts import TOUCH_COLUMNS
 from truce.findings import Finding, Report
 from truce.io import LoadedFile, LoadError, read_table
 from truce.linking import Link, choose_link
@@ -29,6 +30,10 @@ from truce.outcomes import (
 )
 from truce.sources import with_aliases
 from truce.validation import LEAD_ROW, Checked, lead_lookup, link_to_leads, validate_table
+
+# Of the activities, only what the facts read is kept: no page reads the IDs and types of
+# millions of activities once they are checked.
+KEPT = {"activities": (*TOUCH_COLUMNS, LEAD_ROW)}
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,9 @@ def build_dataset(
         if table not in typed:
             continue
         linked = link_to_leads(table, typed.pop(table), lookup)
-        kept, findings, checked = validate_table(table, linked, contracts[table], now)
+        kept, findings, checked = validate_table(
+            table, linked, contracts[table], now, keep=KEPT.get(table)
+        )
         if not distinct:  # a row of the first lead of an ID is not every such lead's row
             kept = kept.drop(LEAD_ROW, strict=False)
         report.findings.extend(findings)

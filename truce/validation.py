@@ -11,6 +11,7 @@ checks by joining the lead's facts on first.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -182,10 +183,14 @@ def link_to_leads(table: str, frame: pl.DataFrame, lookup: pl.DataFrame | None) 
 
 
 def validate_table(
-    table: str, frame: pl.DataFrame, contract: Contract, now: datetime
+    table: str,
+    frame: pl.DataFrame,
+    contract: Contract,
+    now: datetime,
+    keep: Collection[str] | None = None,
 ) -> tuple[pl.DataFrame, list[Finding], Checked]:
-    """Check one linked canonical table; return the rows kept, what was found, and the table
-    as checked (for the audit).
+    """Check one linked canonical table; return the rows kept (only the `keep` columns, when
+    given), what was found, and the table as checked (for the audit).
 
     A row excluded by two checks is counted once, under the first.
     """
@@ -218,6 +223,8 @@ def validate_table(
                 pl.when(mask).then(None).otherwise(pl.col(rule.field)).alias(rule.field)
             )
             emptied.add(rule.field)
+    if keep is not None:
+        frame = frame.select(c for c in frame.columns if c in keep)
     kept = frame.filter(~excluded) if excluded.any() else frame
     if "lead_source" in kept.columns:
         kept = kept.with_columns(pl.col("lead_source").fill_null(UNKNOWN))

@@ -137,9 +137,8 @@ def test_great_expectations_and_polars_agree_on_every_rule(contract):
         table = name.removesuffix(".csv")
         typed[table], _ = to_canonical(frame, auto_map(frame.columns, table, contract), contract)
     checked = 0
-    lookup = lead_lookup(typed["leads"])
-    for table, frame in typed.items():
-        frame = link_to_leads(table, frame, lookup)
+    linked = link_to_leads(typed, lead_lookup(typed["leads"]))
+    for table, frame in linked.items():
         rules = build_rules(table, frame, contract, NOW)
         counts = run_suite(table, frame, rules)
         for rule in rules:
@@ -222,10 +221,34 @@ def test_lead_lookup_of_distinct_ids_links_the_same_rows():
     deals = pl.DataFrame({"opportunity_id": ["D1", "D2", "D3", "D4"]}).with_columns(
         pl.Series("lead_id", ["L1", "L2", "L9", None])
     )
-    linked = link_to_leads("opportunities", deals, lead_lookup(leads, distinct=True))
-    assert linked.equals(link_to_leads("opportunities", deals, lead_lookup(leads)))
+    tables = {"leads": leads, "opportunities": deals}
+    linked = link_to_leads(tables, lead_lookup(leads, distinct=True))["opportunities"]
+    assert linked.equals(link_to_leads(tables, lead_lookup(leads))["opportunities"])
     assert linked[LEAD_FOUND].to_list() == [True, True, False, True]  # no lead_id: not orphan
     assert linked[LEAD_CREATED].to_list() == [*created[:2], None, None]
+    assert linked[LEAD_ROW].to_list() == [0, 1, None, None]
+
+
+def test_deals_and_activities_are_linked_in_one_lookup():
+    """Both tables' IDs go through one join; each table gets its own rows' leads back.
+    Deals name L2, L9 (no such lead); activities name L1, L1, L2, none."""
+    created = [datetime(2026, 1, 1), datetime(2026, 1, 2)]
+    leads = pl.DataFrame({"lead_id": ["L1", "L2"], "created_at": created})
+    deals = pl.DataFrame({"lead_id": ["L2", "L9"], "opportunity_id": ["D1", "D2"]})
+    touches = pl.DataFrame({"lead_id": ["L1", "L1", "L2", None]})
+    tables = {"leads": leads, "opportunities": deals, "activities": touches}
+    linked = link_to_leads(tables, lead_lookup(leads, distinct=True))
+    assert linked["leads"] is leads
+    assert linked["opportunities"][LEAD_ROW].to_list() == [1, None]
+    assert linked["opportunities"][LEAD_FOUND].to_list() == [True, False]
+    assert linked["activities"][LEAD_ROW].to_list() == [0, 0, 1, None]
+    assert linked["activities"][LEAD_CREATED].to_list() == [
+        created[0],
+        created[0],
+        created[1],
+        None,
+    ]
+    assert linked["activities"][LEAD_FOUND].to_list() == [True, True, True, True]
 
 
 def test_facts_from_the_links_rows_equal_facts_linked_by_id(checked, contract):

@@ -195,13 +195,12 @@ def build_dataset(
             typed[table] = frame
 
     # Leads first: the other tables are checked against the leads that were kept.
-    lookup, distinct = None, False
+    distinct = False
     for table in TABLE_NAMES:
         if table not in typed:
             continue
-        linked = link_to_leads(table, typed.pop(table), lookup)
         kept, findings, checked = validate_table(
-            table, linked, contracts[table], now, keep=KEPT.get(table)
+            table, typed.pop(table), contracts[table], now, keep=KEPT.get(table)
         )
         if not distinct:  # a row of the first lead of an ID is not every such lead's row
             kept = kept.drop(LEAD_ROW, strict=False)
@@ -214,7 +213,7 @@ def build_dataset(
             # No two kept leads share an ID when none did, or when the later copies were left out.
             duplicated = checked.counts.get(("duplicate_id", "lead_id"))
             distinct = duplicated == 0 or contracts[table].checks["duplicate_id"].exclude
-            lookup = lead_lookup(kept, distinct=distinct)
+            typed = link_to_leads(typed, lead_lookup(kept, distinct=distinct))
     report.findings.extend(_unknown_outcomes(dataset.tables, plan, contract))
     dataset.decisions.extend(_counted_as_open(dataset.tables, plan, contract))
     dataset.decisions.extend(joins)

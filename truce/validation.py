@@ -163,23 +163,33 @@ def linked_leads(frame: pl.DataFrame, lookup: pl.DataFrame) -> pl.DataFrame:
     return frame.select("lead_id").join(lookup, on="lead_id", how="left", maintain_order="left")
 
 
-def link_to_leads(table: str, frame: pl.DataFrame, lookup: pl.DataFrame | None) -> pl.DataFrame:
-    """Give an opportunities or activities table the columns its cross-table checks need."""
-    if (
-        lookup is None
-        or table not in ("opportunities", "activities")
-        or frame.is_empty()
-        or "lead_id" not in frame.columns
-    ):
-        return frame
-    joined = linked_leads(frame, lookup)
-    return frame.hstack(
-        [
-            joined[LEAD_FOUND].fill_null(False) | frame["lead_id"].is_null(),
-            joined[LEAD_CREATED],
-            joined[LEAD_ROW],
-        ]
-    )
+def link_to_leads(
+    tables: dict[str, pl.DataFrame], lookup: pl.DataFrame | None
+) -> dict[str, pl.DataFrame]:
+    """Give the opportunities and activities tables the columns their cross-table checks need.
+
+    Both tables' lead_ids are looked up in one join: one hash table of the leads' IDs."""
+    linked = [
+        t
+        for t in ("opportunities", "activities")
+        if t in tables and not tables[t].is_empty() and "lead_id" in tables[t].columns
+    ]
+    if lookup is None or not linked:
+        return tables
+    joined = linked_leads(pl.concat(tables[t].select("lead_id") for t in linked), lookup)
+    out, start = dict(tables), 0
+    for table in linked:
+        frame = tables[table]
+        rows = joined.slice(start, frame.height)
+        start += frame.height
+        out[table] = frame.hstack(
+            [
+                rows[LEAD_FOUND].fill_null(False) | frame["lead_id"].is_null(),
+                rows[LEAD_CREATED],
+                rows[LEAD_ROW],
+            ]
+        )
+    return out
 
 
 def validate_table(

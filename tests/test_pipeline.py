@@ -22,6 +22,7 @@ from truce.validation import (
     LEAD_CREATED,
     LEAD_FOUND,
     LEAD_ROW,
+    _exact_later,
     build_rules,
     lead_lookup,
     link_to_leads,
@@ -336,3 +337,11 @@ def test_duplicate_ids_every_copy_counted_the_first_kept(contract):
     assert (duplicates.rows, duplicates.excluded) == (2, 2)
     assert [e["_row"] for e in duplicates.examples] == [3, 7]
     assert kept["lead_id"].to_list() == ["A", "B", "C"]
+
+
+def test_later_copies_judged_by_value_where_hashes_collide():
+    """Hashes stand in for IDs only to find suspects: B shares A's hash (made to, here) but is
+    no copy; the second A is; the empty IDs are no copies of each other."""
+    ids = pl.Series(["A", "B", None, "A", "C", None, "B2"])
+    hashes = pl.Series([7, 7, None, 7, 9, None, 9], dtype=pl.UInt64)
+    assert _exact_later(ids, hashes).to_list() == [False, False, False, True, False, False, False]

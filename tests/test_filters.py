@@ -7,6 +7,7 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
+from truce.facts import Facts
 from truce.filters import Filters
 
 LEADS = pl.DataFrame(
@@ -40,7 +41,8 @@ OPPS = pl.DataFrame(
 )
 def test_filters_keep_leads_and_their_deals(filters, leads, opps):
     assert filters.leads(LEADS)["lead_id"].to_list() == leads
-    kept = filters.opportunities(OPPS, LEADS)["lead_id"].to_list()
+    facts = Facts(LEADS, OPPS, pl.DataFrame(), pl.DataFrame())
+    kept = filters.opportunities(facts, filters.leads(LEADS))["lead_id"].to_list()
     assert sorted(kept, key=str) == sorted(opps, key=str)
 
 

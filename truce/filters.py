@@ -47,11 +47,12 @@ class Filters:
     def apply(self, facts: Facts) -> Selection:
         # No activities: every view reads the touches through the leads' facts (first touch,
         # touch counts); cutting 3M activities on each filter change cost 0.5 s at 1M leads.
+        kept = self.leads(facts.leads)
         return Selection(
             facts=facts,
             filters=self,
-            leads=self.leads(facts.leads),
-            opportunities=self.opportunities(facts.opportunities, facts.leads),
+            leads=kept,
+            opportunities=self.opportunities(facts, kept),
             spend=self.spend(facts.spend),
         )
 
@@ -81,18 +82,19 @@ class Filters:
     def is_empty(self) -> bool:
         return self == Filters()
 
-    def opportunities(self, opps: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
-        """Opportunities of the kept leads; one with no known lead is judged on its own fields."""
+    def opportunities(self, facts: Facts, kept: pl.DataFrame) -> pl.DataFrame:
+        """Opportunities of the `kept` leads (`self.leads(facts.leads)`, cut once by the
+        caller); one with no known lead is judged on its own fields."""
+        opps = facts.opportunities
         if not opps.width or self.is_empty():
             return opps
-        own = opps.filter(self.lead_conditions(opps.drop("segment", strict=False)))
-        if not leads.width:
+        unlinked = facts.opportunities_without_lead
+        own = unlinked.filter(self.lead_conditions(unlinked.drop("segment", strict=False)))
+        if not facts.leads.width:
             return own
-        # Joins, not membership tests against every lead ID: 10x faster at a million leads.
-        ids = leads.select("lead_id")
-        linked = opps.join(self.leads(leads).select("lead_id"), on="lead_id", how="semi")
-        unlinked = own.join(ids, on="lead_id", how="anti", nulls_equal=False)
-        return pl.concat([linked, unlinked])
+        # A join, not a membership test against every kept lead ID: 10x faster at 1M leads.
+        linked = opps.join(kept.select("lead_id"), on="lead_id", how="semi")
+        return pl.concat([linked, own])
 
     def spend(self, spend: pl.DataFrame) -> pl.DataFrame:
         """Spend of the chosen sources in every month the chosen dates touch.

@@ -64,9 +64,11 @@ def standardised(leads: pl.DataFrame, bounds: Sequence[float]) -> pl.DataFrame:
     banded = _banded(leads, bounds)
     weights = banded.group_by("lead_source").agg((pl.len() / banded.height).alias("weight"))
     cells = (
-        banded.group_by("lead_source", "band")
+        # The sums below add floats, so in a fixed order (each cell's first lead), so the
+        # last digit does not depend on which thread finished first.
+        banded.group_by("lead_source", "band", maintain_order=True)
         .agg(pl.len().alias("leads"), pl.col("won").sum().alias("won"))
-        .join(weights, on="lead_source")
+        .join(weights, on="lead_source", maintain_order="left")
         .with_columns((pl.col("won") / pl.col("leads")).alias("cell_rate"))
     )
     return (

@@ -208,7 +208,7 @@ def test_standardised_curve_removes_the_source_mix():
     # weights A 10/25, B 10/25, C 5/25 (C's never-touched lead is in the "never touched" band)
     # under 1 h: (10×4/8 + 10×0/2 + 5×1/4)/25 = 6.25/25 = .25; raw 5/14
     # 1–4 h: C has no lead here: (10×1/2 + 10×1/8)/20 = .3125 on 20/25 of the mix; raw 2/10
-    curve = speed_to_lead.standardised(speed_leads(), BANDS_HOURS)
+    curve = speed_to_lead.standardised(speed_to_lead.cells(speed_leads(), BANDS_HOURS), BANDS_HOURS)
     fast, slower = row(curve, "band", "under 1 h"), row(curve, "band", "1–4 h")
     assert fast["standardised_rate"] == pytest.approx(0.25) and fast["mix_covered"] == 1.0
     assert fast["raw_rate"] == pytest.approx(5 / 14)
@@ -222,7 +222,9 @@ def test_win_rate_by_band_with_intervals_and_mql_to_sql():
         (pl.col("lead_id").str.slice(1).cast(pl.Int32) % 2 == 0).alias("mql_reached"),
         (pl.col("lead_id").str.slice(1).cast(pl.Int32) % 4 == 0).alias("sql_reached"),
     )
-    table = speed_to_lead.by_band(leads, BANDS_HOURS, mql_to_sql=True)
+    table = speed_to_lead.by_band(
+        speed_to_lead.cells(leads, BANDS_HOURS, mql_to_sql=True), BANDS_HOURS
+    )
     overall = table.filter(pl.col("lead_source") == "All sources")
     fast = row(overall, "band", "under 1 h")
     assert (fast["leads"], fast["won"]) == (14, 5)

@@ -88,7 +88,10 @@ class SpeedModel:
 def _hbr(leads: pl.DataFrame) -> tuple[dict | None, str | None]:
     fast, _, slow, _ = band_labels(HBR_BOUNDS)
     rows = {
-        r["band"]: r for r in speed_to_lead.standardised(leads, HBR_BOUNDS).iter_rows(named=True)
+        r["band"]: r
+        for r in speed_to_lead.standardised(
+            speed_to_lead.cells(leads, HBR_BOUNDS), HBR_BOUNDS
+        ).iter_rows(named=True)
     }
     if fast not in rows or slow not in rows:
         return None, "no lead was first touched within 1 h, or none after 24 h."
@@ -114,10 +117,11 @@ def build(selection: Selection, contract: Contract, options: Options) -> SpeedMo
     bounds = contract.response_bands_hours
     mql_to_sql = selection.can("mql", "sql")
     hbr, reason = _hbr(leads)
+    cells = speed_to_lead.cells(leads, bounds, mql_to_sql=mql_to_sql)
     return SpeedModel(
         band_labels=tuple(band_labels(bounds)),
-        by_band=speed_to_lead.by_band(leads, bounds, mql_to_sql=mql_to_sql),
-        standardised=speed_to_lead.standardised(leads, bounds),
+        by_band=speed_to_lead.by_band(cells, bounds),
+        standardised=speed_to_lead.standardised(cells, bounds),
         mql_to_sql=mql_to_sql,
         hbr=hbr,
         hbr_reason=reason,

@@ -31,14 +31,20 @@ WITHIN_SLA, AFTER_SLA = "within SLA", "after SLA"
 FOLLOW_UP_CLASSES = (WITHIN_SLA, AFTER_SLA, NEVER)
 
 
+def touched_within(sla_hours: float) -> pl.Expr:
+    """True for a lead first touched within the SLA (the SLA comparison of
+    `follow_up_flags`); null when touched without a creation date."""
+    return pl.col("first_touch_at").is_not_null() & (pl.col("hours_to_first_touch") <= sla_hours)
+
+
 def follow_up_class(sla_hours: float) -> pl.Expr:
-    """Within the SLA, after it, or never touched (the SLA comparison of `follow_up_flags`);
-    null when the lead was touched but has no creation date: its class is unknown."""
+    """Within the SLA, after it, or never touched; null when the lead was touched but has no
+    creation date: its class is unknown."""
     hours = pl.col("hours_to_first_touch")
     return (
         pl.when(pl.col("first_touch_at").is_null())
         .then(pl.lit(NEVER))
-        .when(hours <= sla_hours)
+        .when(touched_within(sla_hours))
         .then(pl.lit(WITHIN_SLA))
         .when(hours > sla_hours)
         .then(pl.lit(AFTER_SLA))

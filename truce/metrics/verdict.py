@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 import polars as pl
 
 from truce.facts import Facts
-from truce.metrics.follow_up import WITHIN_SLA, follow_up_class, follow_up_flags
+from truce.metrics.follow_up import follow_up_flags, touched_within
 from truce.metrics.rates import rate, wilson_interval
 
 SUPPORTS = "the data supports this"
@@ -66,11 +66,12 @@ def marketing_sourced(sales_sources: set[str]) -> pl.Expr:
     return ~pl.col("lead_source").str.to_lowercase().is_in(lowered)
 
 
-def _measures(frame: pl.DataFrame, group: str, name: str, flag: pl.Expr) -> list[Measure]:
-    """The rate of `flag` among the frame's rows, per value of `group`."""
+def _measures(counts: pl.DataFrame, group: str, name: str, count: str) -> list[Measure]:
+    """The rate `count` / leads per value of `group`, from counts per source (so the cards
+    pass over the leads once each, and add up a few rows per measure)."""
     counted = (
-        frame.group_by(group)
-        .agg(flag.sum().alias("count"), pl.len().alias("of"))
+        counts.group_by(group)
+        .agg(pl.col(count).sum().alias("count"), pl.col("leads").sum().alias("of"))
         .with_columns(rate("count", "of").alias("rate"), *wilson_interval("count", "of", "rate"))
         .sort(group)
     )
@@ -86,6 +87,18 @@ def _measures(frame: pl.DataFrame, group: str, name: str, flag: pl.Expr) -> list
         )
         for row in counted.iter_rows(named=True)
     ]
+
+
+def _per_source(leads: pl.DataFrame, sales_sources: set[str], *counts: pl.Expr) -> pl.DataFrame:
+    """Leads and `counts` per source, with its side (marketing- or sales-sourced)."""
+    side = (
+        pl.when(marketing_sourced(sales_sources)).then(pl.lit(MARKETING)).otherwise(pl.lit(SALES))
+    )
+    return (
+        leads.group_by("lead_source")
+        .agg(pl.len().alias("leads"), *counts)
+        .with_columns(side.alias("side"))
+    )
 
 
 def _compare(marketing: Measure | None, sales: Measure | None) -> str:
@@ -121,18 +134,19 @@ def follow_up_card(facts: Facts, sla_hours: float, sales_sources: set[str]) -> C
     if not facts.can("leads", "follow_up", "created_at"):
         return _unavailable(FOLLOW_UP_CLAIM, "The data has no sales touches or no creation dates.")
     # Only the columns the measures read: filtering every fact column copies 1M-row frames.
-    leads = facts.leads.select(
-        *follow_up_flags(sla_hours),
-        pl.when(marketing_sourced(sales_sources))
-        .then(pl.lit(MARKETING))
-        .otherwise(pl.lit(SALES))
-        .alias("side"),
-    ).filter(pl.col("sla_met").is_not_null())
-    sla = _measures(leads, "side", "touched within the SLA", pl.col("sla_met"))
-    touched = _measures(leads, "side", "touched at all", pl.col("followed_up"))
-    never = _measures(
-        leads.filter(pl.col("side") == MARKETING), "side", "never touched", ~pl.col("followed_up")
+    dated = facts.leads.select("lead_source", *follow_up_flags(sla_hours)).filter(
+        pl.col("sla_met").is_not_null()
     )
+    counts = _per_source(
+        dated,
+        sales_sources,
+        pl.col("sla_met").sum(),
+        pl.col("followed_up").sum(),
+        (~pl.col("followed_up")).sum().alias("never"),
+    )
+    sla = _measures(counts, "side", "touched within the SLA", "sla_met")
+    touched = _measures(counts, "side", "touched at all", "followed_up")
+    never = _measures(counts.filter(pl.col("side") == MARKETING), "side", "never touched", "never")
     marketing, sales = _pick(sla, MARKETING), _pick(sla, SALES)
     return Card(
         FOLLOW_UP_CLAIM,
@@ -155,23 +169,15 @@ def closing_card(facts: Facts, sla_hours: float, sales_sources: set[str]) -> Car
             "The data has no sales touches, creation dates or outcomes: it cannot say which "
             "leads sales worked within the SLA, or which of them were won.",
         )
-    worked = (
-        facts.leads.select("lead_source", "won", follow_up_class(sla_hours).alias("_class"))
-        .filter(pl.col("_class") == WITHIN_SLA)
-        .with_columns(
-            pl.when(marketing_sourced(sales_sources))
-            .then(pl.lit(MARKETING))
-            .otherwise(pl.lit(SALES))
-            .alias("side")
-        )
+    worked = _per_source(
+        # Lazy: only the two columns are cut, not every fact column.
+        facts.leads.lazy().filter(touched_within(sla_hours)).select("lead_source", "won").collect(),
+        sales_sources,
+        pl.col("won").sum(),
     )
-    sides = _measures(worked, "side", "won, of leads touched within the SLA", pl.col("won"))
-    sources = _measures(
-        worked.filter(pl.col("side") == MARKETING),
-        "lead_source",
-        "won, of leads touched within the SLA",
-        pl.col("won"),
-    )
+    name = "won, of leads touched within the SLA"
+    sides = _measures(worked, "side", name, "won")
+    sources = _measures(worked.filter(pl.col("side") == MARKETING), "lead_source", name, "won")
     marketing, sales = _pick(sides, MARKETING), _pick(sides, SALES)
     return Card(
         CLOSING_CLAIM,

@@ -69,7 +69,7 @@ def two_sources() -> pl.DataFrame:
 
 
 def test_class_table_shares_and_rates():
-    classes = gap.class_table(two_sources(), sla_hours=24)
+    classes = gap.class_table(gap.class_counts(two_sources(), sla_hours=24))
     a = classes.filter(pl.col("lead_source") == "A")
     assert a["follow_up"].to_list() == ["within SLA", "after SLA", "never touched"]
     assert a["leads"].to_list() == [5, 3, 2]  # the 24 h lead is within the SLA

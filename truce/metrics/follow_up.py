@@ -37,18 +37,23 @@ def touched_within(sla_hours: float) -> pl.Expr:
     return pl.col("first_touch_at").is_not_null() & (pl.col("hours_to_first_touch") <= sla_hours)
 
 
-def follow_up_class(sla_hours: float) -> pl.Expr:
-    """Within the SLA, after it, or never touched; null when the lead was touched but has no
-    creation date: its class is unknown."""
-    hours = pl.col("hours_to_first_touch")
+def follow_up_class_index(sla_hours: float) -> pl.Expr:
+    """The lead's follow-up class as its position in FOLLOW_UP_CLASSES: within the SLA,
+    after it, or never touched; null when the lead was touched but has no creation date:
+    its class is unknown. A number per lead: counting leads per class costs less."""
     return (
         pl.when(pl.col("first_touch_at").is_null())
-        .then(pl.lit(NEVER))
+        .then(pl.lit(FOLLOW_UP_CLASSES.index(NEVER)))
         .when(touched_within(sla_hours))
-        .then(pl.lit(WITHIN_SLA))
-        .when(hours > sla_hours)
-        .then(pl.lit(AFTER_SLA))
+        .then(pl.lit(FOLLOW_UP_CLASSES.index(WITHIN_SLA)))
+        .when(pl.col("hours_to_first_touch") > sla_hours)
+        .then(pl.lit(FOLLOW_UP_CLASSES.index(AFTER_SLA)))
     )
+
+
+def follow_up_class(index: pl.Expr) -> pl.Expr:
+    """The follow-up class by name, from its position (`follow_up_class_index`)."""
+    return index.replace_strict(dict(enumerate(FOLLOW_UP_CLASSES)), return_dtype=pl.String)
 
 
 def follow_up_summary(

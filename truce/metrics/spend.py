@@ -7,10 +7,11 @@ import polars as pl
 from truce.metrics.rates import rate
 
 
-def _leads_in_spend_months(leads: pl.DataFrame, spend: pl.DataFrame) -> pl.DataFrame:
-    """Only leads created in months the spend file covers: cost and result, same months."""
+def _leads_in_spend_months(leads: pl.DataFrame, spend: pl.DataFrame) -> pl.LazyFrame:
+    """Only leads created in months the spend file covers: cost and result, same months.
+    Lazy: the filter cuts only the columns the caller reads, not every fact column."""
     months = spend.select(pl.col("month").dt.truncate("1mo").unique())["month"]
-    return leads.filter(pl.col("created_at").dt.truncate("1mo").is_in(months.implode()))
+    return leads.lazy().filter(pl.col("created_at").dt.truncate("1mo").is_in(months.implode()))
 
 
 def by_source(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
@@ -25,6 +26,7 @@ def by_source(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
             pl.col("won").sum().alias("won"),
             pl.col("revenue").sum().alias("revenue"),
         )
+        .collect()
     )
     return (
         # Only sources the spend file names: a source with no spend row has no known cost.

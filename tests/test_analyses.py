@@ -217,6 +217,26 @@ def test_standardised_curve_removes_the_source_mix():
     assert curve["band"].to_list() == ["under 1 h", "1–4 h", "never touched"]
 
 
+def test_counts_on_finer_bands_add_up_into_coarser_ones():
+    # Fine bands 1, 4, 24, 72 h; coarse 1, 24 h. B first appears at 30 h, then 0.5 h, 2 h, 5 h.
+    leads = leads_from(
+        repeat("B", 30.0, 1, 0) + repeat("B", 0.5, 2, 1) + repeat("B", 2.0, 3, 1)
+        + repeat("B", 5.0, 4, 2) + repeat("A", 100.0, 2, 1) + repeat("A", None, 1, 0)
+    )  # fmt: skip
+    fine, coarse = [1.0, 4.0, 24.0, 72.0], [1.0, 24.0]
+    rolled = speed_to_lead.regroup(speed_to_lead.cells(leads, fine), fine, coarse)
+    # By hand: B over 1 day 1 lead (0 won), under 1 h 2 (1), 1–24 h 3 + 4 = 7 (1 + 2);
+    # A over 1 day 2 (1), never touched 1 (0). Each cell where its first lead is.
+    assert rolled.rows() == [
+        ("B", "over 1 day", 1, 0),
+        ("B", "under 1 h", 2, 1),
+        ("B", "1–24 h", 7, 3),
+        ("A", "over 1 day", 2, 1),
+        ("A", "never touched", 1, 0),
+    ]
+    assert rolled.equals(speed_to_lead.cells(leads, coarse))
+
+
 def test_win_rate_by_band_with_intervals_and_mql_to_sql():
     leads = speed_leads().with_columns(
         (pl.col("lead_id").str.slice(1).cast(pl.Int32) % 2 == 0).alias("mql_reached"),

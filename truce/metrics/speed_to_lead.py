@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from truce.metrics.follow_up import band_label, band_order, response_band_index
+from truce.metrics.follow_up import NEVER, band_label, band_labels, band_order, response_band_index
 from truce.metrics.rates import rate, wilson_interval
 
 ALL = "All sources"
@@ -37,6 +37,25 @@ def cells(leads: pl.DataFrame, bounds: Sequence[float], mql_to_sql: bool = False
         .agg(aggregates)
         .filter(pl.col("band").is_not_null())
         .with_columns(band_label(bounds, pl.col("band")))
+    )
+
+
+def regroup(cells: pl.DataFrame, fine: Sequence[float], bounds: Sequence[float]) -> pl.DataFrame:
+    """`cells` counted on the `fine` bands, added up into the coarser `bounds` (each of them
+    one of `fine`): one pass over the leads serves several band sets. In the same order as
+    `cells` would have been on `bounds` (each cell's first lead)."""
+    coarse = band_labels(bounds)
+    # A fine band lies in the coarse band of its lower edge; "never touched" stays.
+    lower = [float("-inf"), *fine]
+    into = {
+        label: coarse[sum(b <= lower[i] for b in bounds)]
+        for i, label in enumerate(band_labels(fine)[:-1])
+    } | {NEVER: NEVER}
+    counts = [c for c in cells.columns if c not in ("lead_source", "band")]
+    return (
+        cells.with_columns(pl.col("band").replace_strict(into))
+        .group_by("lead_source", "band", maintain_order=True)
+        .agg(pl.col(counts).sum())
     )
 
 

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from truce.facts import Facts
-from truce.metrics import gap, matured, shrinkage, speed_to_lead, verdict
+from truce.metrics import gap, matured, shrinkage, speed_to_lead, spend, verdict
 
 T0 = datetime(2026, 1, 5, 9, 0)
 EVERYTHING = frozenset({"leads", "outcome", "follow_up", "created_at", "mql", "sql"})
@@ -392,3 +392,36 @@ def test_icp_cells_show_n_and_shrunk_rate():
     one = cells.filter((pl.col("lead_source") == "A") & (pl.col("segment") == "SaaS"))
     assert one["leads"].item() == 1 and one["raw_rate"].item() == 1.0
     assert one["shrunk_rate"].item() < 1.0 and cells["rank"].to_list()[0] == 1
+
+
+# --- spend: leads of the months the spend file covers ------------------------------------------
+def test_spend_counts_the_leads_of_covered_months_only():
+    # Spend in Nov and Dec 2025 (adjacent across the year end) and Feb 2026, none in Jan.
+    costs = pl.DataFrame(
+        {
+            "month": [datetime(2025, 11, 1), datetime(2025, 12, 1), datetime(2026, 2, 1)],
+            "lead_source": ["A"] * 3,
+            "spend": [100.0, 100.0, 100.0],
+        }
+    )
+    created = [
+        datetime(2025, 10, 31, 23, 59),  # out: October
+        datetime(2025, 11, 1),  # in
+        datetime(2025, 12, 31, 23, 59, 59),  # in
+        datetime(2026, 1, 15),  # out: January has no spend
+        datetime(2026, 2, 28, 12),  # in
+        datetime(2026, 3, 1),  # out: March
+        None,  # out: no creation date
+    ]
+    leads = pl.DataFrame(
+        {
+            "lead_source": ["A"] * len(created),
+            "created_at": created,
+            "mql_reached": [True] * len(created),
+            "won": [False] * len(created),
+            "revenue": [None] * len(created),
+        },
+        schema_overrides={"revenue": pl.Float64},
+    )
+    a = spend.by_source(costs, leads).row(0, named=True)
+    assert (a["leads"], a["spend"], a["cost_per_lead"]) == (3, 300.0, 100.0)

@@ -188,3 +188,34 @@ def test_report_json_on_an_unreadable_file_says_why_on_stderr(capsys, tmp_path):
     assert code == 1
     assert "ERROR [leads] leads.csv is empty." in err
     json.loads(out)  # stdout stays one JSON document
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"lead_id,lead_source\nL1,Email\nL2,Events\n", 0),
+        (b"lead_id,created_at\nL1,2026-01-01\n", 1),  # no lead_source column: an error
+        (None, 2),  # no such file
+    ],
+)
+def test_the_command_exits_with_its_code_and_all_its_output(tmp_path, content, code):
+    """`python -m truce` as a user runs it: it leaves without tearing down its frames, so
+    its exit code and its whole output must still come through."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "leads.csv"
+    if content is not None:
+        path.write_bytes(content)
+    argv = ["report", "--leads", str(path), "--format", "json", "--no-audit"]
+    done = subprocess.run(
+        [sys.executable, "-m", "truce", *argv], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == code
+    if code == 2:
+        assert done.stderr.startswith("truce: cannot read")
+        return
+    numbers = json.loads(done.stdout)  # the JSON is whole
+    assert numbers["rows"]["leads"] == (2 if code == 0 else 1)
+    if code == 1:
+        assert "lead_source" in done.stderr

@@ -112,3 +112,28 @@ def test_a_process_answers_or_raises_and_ends_with_its_session() -> None:
     waiting.join(30)
     assert [str(e) for e in outcome] == ["the process ended before answering"]
     assert not _children.get("s2") and not _children.get("s1")
+
+
+def test_the_copy_of_an_upload_each_rerun_gets_shares_its_bytes() -> None:
+    """Streamlit deep-copies the uploader's files on every rerun: the copy must share the
+    bytes (not copy hundreds of MB per click) and still be a file of its own."""
+    import copy
+
+    from streamlit.proto.Common_pb2 import FileURLs
+    from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
+
+    import ui.session  # noqa: F401  (sets how an upload is copied)
+
+    data = b"lead_id,lead_source\nL1,Email\n"
+    upload = UploadedFile(UploadedFileRec("f1", "leads.csv", "text/csv", data), FileURLs())
+    [copied] = copy.deepcopy([upload])
+    assert copied is not upload
+    assert copied.getvalue() is data  # the same bytes object, not a copy
+    assert (copied.file_id, copied.name, copied.type, copied.size) == (
+        "f1",
+        "leads.csv",
+        "text/csv",
+        len(data),
+    )
+    assert copied.read(7) == b"lead_id"
+    assert upload.tell() == 0  # reading the copy does not move the widget's file

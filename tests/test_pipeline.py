@@ -12,11 +12,22 @@ from tests.conftest import NOW, run_pipeline
 from tests.fixtures import FILES, LEADS, OPPORTUNITIES
 from truce.audit import run_suite
 from truce.canonical import to_canonical
+from truce.contract import load_contract
+from truce.facts import build_facts
 from truce.findings import Finding, Report
 from truce.mapping import auto_map
 from truce.metrics import win_rate
 from truce.pipeline import build_dataset, plan_tables, read_upload
-from truce.validation import LEAD_CREATED, LEAD_FOUND, build_rules, lead_lookup, link_to_leads
+from truce.validation import (
+    LEAD_CREATED,
+    LEAD_FOUND,
+    LEAD_ROW,
+    _exact_later,
+    build_rules,
+    lead_lookup,
+    link_to_leads,
+    validate_table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -127,9 +138,8 @@ def test_great_expectations_and_polars_agree_on_every_rule(contract):
         table = name.removesuffix(".csv")
         typed[table], _ = to_canonical(frame, auto_map(frame.columns, table, contract), contract)
     checked = 0
-    lookup = lead_lookup(typed["leads"])
-    for table, frame in typed.items():
-        frame = link_to_leads(table, frame, lookup)
+    linked = link_to_leads(typed, lead_lookup(typed["leads"]))
+    for table, frame in linked.items():
         rules = build_rules(table, frame, contract, NOW)
         counts = run_suite(table, frame, rules)
         for rule in rules:
@@ -212,7 +222,126 @@ def test_lead_lookup_of_distinct_ids_links_the_same_rows():
     deals = pl.DataFrame({"opportunity_id": ["D1", "D2", "D3", "D4"]}).with_columns(
         pl.Series("lead_id", ["L1", "L2", "L9", None])
     )
-    linked = link_to_leads("opportunities", deals, lead_lookup(leads, distinct=True))
-    assert linked.equals(link_to_leads("opportunities", deals, lead_lookup(leads)))
+    tables = {"leads": leads, "opportunities": deals}
+    linked = link_to_leads(tables, lead_lookup(leads, distinct=True))["opportunities"]
+    assert linked.equals(link_to_leads(tables, lead_lookup(leads))["opportunities"])
     assert linked[LEAD_FOUND].to_list() == [True, True, False, True]  # no lead_id: not orphan
     assert linked[LEAD_CREATED].to_list() == [*created[:2], None, None]
+    assert linked[LEAD_ROW].to_list() == [0, 1, None, None]
+
+
+def test_deals_and_activities_are_linked_in_one_lookup():
+    """Both tables' IDs go through one join; each table gets its own rows' leads back.
+    Deals name L2, L9 (no such lead); activities name L1, L1, L2, none."""
+    created = [datetime(2026, 1, 1), datetime(2026, 1, 2)]
+    leads = pl.DataFrame({"lead_id": ["L1", "L2"], "created_at": created})
+    deals = pl.DataFrame({"lead_id": ["L2", "L9"], "opportunity_id": ["D1", "D2"]})
+    touches = pl.DataFrame({"lead_id": ["L1", "L1", "L2", None]})
+    tables = {"leads": leads, "opportunities": deals, "activities": touches}
+    linked = link_to_leads(tables, lead_lookup(leads, distinct=True))
+    assert linked["leads"] is leads
+    assert linked["opportunities"][LEAD_ROW].to_list() == [1, None]
+    assert linked["opportunities"][LEAD_FOUND].to_list() == [True, False]
+    assert linked["activities"][LEAD_ROW].to_list() == [0, 0, 1, None]
+    assert linked["activities"][LEAD_CREATED].to_list() == [
+        created[0],
+        created[0],
+        created[1],
+        None,
+    ]
+    assert linked["activities"][LEAD_FOUND].to_list() == [True, True, True, True]
+
+
+def test_facts_from_the_links_rows_equal_facts_linked_by_id(checked, contract):
+    """The pipeline keeps each deal's and activity's lead row from its one link join; the
+    facts built from those rows are the facts built from the tables linked by ID alone."""
+    dataset, facts = checked
+    # Of the activities, what the facts read: no `type` (the file has one) nor `_row`.
+    assert dataset.tables["activities"].columns == ["lead_id", "occurred_at", LEAD_ROW]
+    by_id = build_facts(
+        {t: f.drop(LEAD_ROW, strict=False) for t, f in dataset.tables.items()}, contract
+    )
+    for table in ("leads", "opportunities", "activities"):
+        assert getattr(by_id, table).equals(getattr(facts, table)), table
+    assert by_id.available == facts.available
+
+
+KEPT_COPIES_LEADS = (
+    b"lead_id,lead_source,created_at\n"
+    b"L1,Email,2026-01-01\n"
+    b"L1,Events,2026-01-02\n"  # the same ID again: kept, as this contract says
+    b"L2,Events,2026-01-03\n"
+)
+KEPT_COPIES_ACTIVITIES = (
+    b"activity_id,lead_id,occurred_at\n"
+    b"A1,L1,2026-01-05 10:00\n"
+    b"A2,L1,2026-01-04 09:00\n"
+    b"A3,L2,2026-01-06 08:00\n"
+)
+KEPT_COPIES_DEALS = (
+    b"opportunity_id,lead_id,stage,amount,created_at\n"
+    b"D1,L1,Closed Won,100,2026-01-10\n"
+    b"D2,L2,Closed Lost,50,2026-01-11\n"
+)
+
+
+def test_leads_sharing_an_id_each_get_its_deals_and_touches_and_a_deal_stays_one_deal():
+    """With duplicate IDs kept (exclude: false), both L1 leads have L1's two touches (first
+    on 4 Jan 09:00) and its deal; the deal D1 is one deal, taking the first L1's source."""
+    text = load_contract().text
+    kept = text.replace(
+        "duplicate_id: {level: warning, exclude: true",
+        "duplicate_id: {level: warning, exclude: false",
+    )
+    assert kept != text
+    files = {
+        "leads.csv": KEPT_COPIES_LEADS,
+        "activities.csv": KEPT_COPIES_ACTIVITIES,
+        "opportunities.csv": KEPT_COPIES_DEALS,
+    }
+    dataset, facts = run_pipeline(files, load_contract(kept))
+    assert dataset.report.rows_kept == {"leads": 3, "opportunities": 2, "activities": 3}
+    leads = facts.leads
+    assert leads["lead_source"].to_list() == ["Email", "Events", "Events"]
+    assert leads["touches"].to_list() == [2, 2, 1]
+    assert leads["first_touch_at"].to_list() == [
+        datetime(2026, 1, 4, 9),
+        datetime(2026, 1, 4, 9),
+        datetime(2026, 1, 6, 8),
+    ]
+    assert leads["opportunities"].to_list() == [1, 1, 1]
+    assert leads["won"].to_list() == [True, True, False]
+    assert leads["revenue"].to_list() == [100.0, 100.0, None]
+    deals = facts.opportunities
+    assert deals.select("opportunity_id", "lead_source").rows() == [
+        ("D1", "Email"),
+        ("D2", "Events"),
+    ]
+
+
+def test_duplicate_ids_every_copy_counted_the_first_kept(contract):
+    """IDs A, B, A, -, -, C, A: the rule (GX's unique) counts every copy of A (3 rows; the
+    two empty IDs are missing, not duplicates); the later copies of A (rows 3 and 7) are left
+    out, the first stays."""
+    frame = pl.DataFrame(
+        {
+            "_row": pl.Series(range(1, 8), dtype=pl.UInt32),
+            "lead_id": ["A", "B", "A", None, None, "C", "A"],
+            "lead_source": ["Email"] * 7,
+        }
+    )
+    kept, findings, checked = validate_table("leads", frame, contract, NOW)
+    assert checked.counts[("duplicate_id", "lead_id")] == 3
+    assert checked.counts[("missing_id", "lead_id")] == 2
+    duplicates = next(f for f in findings if f.check == "duplicate_id")
+    assert (duplicates.rows, duplicates.excluded) == (2, 2)
+    assert [e["_row"] for e in duplicates.examples] == [3, 7]
+    assert kept["lead_id"].to_list() == ["A", "B", "C"]
+
+
+def test_later_copies_judged_by_value_where_hashes_collide():
+    """Hashes stand in for IDs only to find suspects: B shares A's hash (made to, here) but is
+    no copy; the second A is; the empty IDs are no copies of each other."""
+    ids = pl.Series(["A", "B", None, "A", "C", None, "B2"])
+    hashes = pl.Series([7, 7, None, 7, 9, None, 9], dtype=pl.UInt64)
+    assert _exact_later(ids, hashes).to_list() == [False, False, False, True, False, False, False]

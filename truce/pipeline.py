@@ -13,6 +13,7 @@ import polars as pl
 
 from truce.canonical import to_canonical
 from truce.contract import TABLE_NAMES, Contract
+from truce.facts import TOUCH_COLUMNS
 from truce.findings import Finding, Report
 from truce.io import LoadedFile, LoadError, read_table
 from truce.linking import Link, choose_link
@@ -28,7 +29,11 @@ from truce.outcomes import (
     value_counts,
 )
 from truce.sources import with_aliases
-from truce.validation import Checked, lead_lookup, link_to_leads, validate_table
+from truce.validation import LEAD_ROW, Checked, lead_lookup, link_to_leads, validate_table
+
+# Of the activities, only what the facts read is kept: no page reads the IDs and types of
+# millions of activities once they are checked.
+KEPT = {"activities": (*TOUCH_COLUMNS, LEAD_ROW)}
 
 
 @dataclass(frozen=True)
@@ -190,20 +195,25 @@ def build_dataset(
             typed[table] = frame
 
     # Leads first: the other tables are checked against the leads that were kept.
-    lookup = None
+    distinct = False
     for table in TABLE_NAMES:
         if table not in typed:
             continue
-        linked = link_to_leads(table, typed.pop(table), lookup)
-        kept, findings, checked = validate_table(table, linked, contracts[table], now)
+        kept, findings, checked = validate_table(
+            table, typed.pop(table), contracts[table], now, keep=KEPT.get(table)
+        )
+        if not distinct:  # a row of the first lead of an ID is not every such lead's row
+            kept = kept.drop(LEAD_ROW, strict=False)
         report.findings.extend(findings)
         report.rows_kept[table] = kept.height
         dataset.tables[table] = kept
         if keep_for_audit:
             dataset.checked[table] = checked
         if table == "leads":
+            # No two kept leads share an ID when none did, or when the later copies were left out.
             duplicated = checked.counts.get(("duplicate_id", "lead_id"))
-            lookup = lead_lookup(kept, distinct=duplicated == 0)
+            distinct = duplicated == 0 or contracts[table].checks["duplicate_id"].exclude
+            typed = link_to_leads(typed, lead_lookup(kept, distinct=distinct))
     report.findings.extend(_unknown_outcomes(dataset.tables, plan, contract))
     dataset.decisions.extend(_counted_as_open(dataset.tables, plan, contract))
     dataset.decisions.extend(joins)

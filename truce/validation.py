@@ -11,6 +11,7 @@ checks by joining the lead's facts on first.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,9 @@ from truce.sources import UNKNOWN
 
 LEAD_FOUND = "_lead_found"  # the row's lead_id is empty or matches a lead
 LEAD_CREATED = "_lead_created_at"  # the linked lead's created_at
+# The linked lead's row in the kept leads table (null: none). Kept on the validated tables
+# when no two kept leads share an ID, so the facts group and join on it, not on ID strings.
+LEAD_ROW = "_lead_row"
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ def lead_lookup(leads: pl.DataFrame | None, distinct: bool = False) -> pl.DataFr
         return None
     lookup = leads.select(
         pl.col("lead_id"),
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias(LEAD_ROW),
         pl.lit(True).alias(LEAD_FOUND),
         (
             pl.col("created_at")
@@ -150,47 +155,66 @@ def lead_lookup(leads: pl.DataFrame | None, distinct: bool = False) -> pl.DataFr
     return lookup if distinct else lookup.filter(pl.col("lead_id").is_first_distinct())
 
 
-def link_to_leads(table: str, frame: pl.DataFrame, lookup: pl.DataFrame | None) -> pl.DataFrame:
-    """Give an opportunities or activities table the columns its cross-table checks need."""
-    if (
-        lookup is None
-        or table not in ("opportunities", "activities")
-        or frame.is_empty()
-        or "lead_id" not in frame.columns
-    ):
-        return frame
-    # Join only the key, then put the lead's columns beside the frame: the join keeps the
-    # file's order (which decides the "first" of duplicates) and copies no other column.
-    joined = frame.select("lead_id").join(lookup, on="lead_id", how="left", maintain_order="left")
-    return frame.hstack(
-        [
-            joined[LEAD_FOUND].fill_null(False) | frame["lead_id"].is_null(),
-            joined[LEAD_CREATED],
-        ]
-    )
+def linked_leads(frame: pl.DataFrame, lookup: pl.DataFrame) -> pl.DataFrame:
+    """Per row of `frame`, the lookup's row for its lead_id (nulls: no such lead).
+
+    Only the key is joined, so the lead's columns go beside the frame: the join keeps the
+    file's order (which decides the "first" of duplicates) and copies no other column."""
+    return frame.select("lead_id").join(lookup, on="lead_id", how="left", maintain_order="left")
+
+
+def link_to_leads(
+    tables: dict[str, pl.DataFrame], lookup: pl.DataFrame | None
+) -> dict[str, pl.DataFrame]:
+    """Give the opportunities and activities tables the columns their cross-table checks need.
+
+    Both tables' lead_ids are looked up in one join: one hash table of the leads' IDs."""
+    linked = [
+        t
+        for t in ("opportunities", "activities")
+        if t in tables and not tables[t].is_empty() and "lead_id" in tables[t].columns
+    ]
+    if lookup is None or not linked:
+        return tables
+    joined = linked_leads(pl.concat(tables[t].select("lead_id") for t in linked), lookup)
+    out, start = dict(tables), 0
+    for table in linked:
+        frame = tables[table]
+        rows = joined.slice(start, frame.height)
+        start += frame.height
+        out[table] = frame.hstack(
+            [
+                rows[LEAD_FOUND].fill_null(False) | frame["lead_id"].is_null(),
+                rows[LEAD_CREATED],
+                rows[LEAD_ROW],
+            ]
+        )
+    return out
 
 
 def validate_table(
-    table: str, frame: pl.DataFrame, contract: Contract, now: datetime
+    table: str,
+    frame: pl.DataFrame,
+    contract: Contract,
+    now: datetime,
+    keep: Collection[str] | None = None,
 ) -> tuple[pl.DataFrame, list[Finding], Checked]:
-    """Check one linked canonical table; return the rows kept, what was found, and the table
-    as checked (for the audit).
+    """Check one linked canonical table; return the rows kept (only the `keep` columns, when
+    given), what was found, and the table as checked (for the audit).
 
     A row excluded by two checks is counted once, under the first.
     """
     rules = build_rules(table, frame, contract, now)
+    later = _later_copies(frame, rules)
     # Every rule's rows in one pass over the table, as read (parallel, each column read once).
     masks = frame.select(
-        (pl.repeat(False, pl.len()) if _distinct(frame, r) else r.failing.fill_null(False)).alias(
-            str(n)
-        )
-        for n, r in enumerate(rules)
+        _failing(r, later).alias(str(n)) for n, r in enumerate(rules)
     ).get_columns()
     counts = {(r.check, r.field): int(m.sum()) for r, m in zip(rules, masks, strict=True)}
     used = {ROW} | {c for r in rules for c in r.columns}
     checked = Checked(table, frame.select(c for c in frame.columns if c in used), rules, counts)
     findings: list[Finding] = []
-    excluded = pl.Series("excluded", [False] * frame.height, pl.Boolean)
+    excluded = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True)
     emptied: set[str] = set()  # fields whose implausible dates were left empty
     for rule, mask in zip(rules, masks, strict=True):
         if not counts[(rule.check, rule.field)]:
@@ -198,9 +222,8 @@ def validate_table(
         check = contract.checks[rule.check]  # every check the code runs is in the contract
         if emptied & rule.columns:  # judge the dates as they now are
             mask = frame.select(rule.failing.fill_null(False)).to_series()
-        if rule.check == "duplicate_id":
-            # GX flags every copy; the first one stays, the later copies go.
-            mask = mask & ~frame.select(pl.col(rule.field).is_first_distinct()).to_series()
+        if rule.check == "duplicate_id":  # GX flags every copy; the first one stays
+            mask = later[rule.field]
         newly = int((mask & ~excluded).sum()) if check.exclude else 0
         findings.append(_finding(table, check, rule.field, frame.filter(mask), newly))
         if check.exclude:
@@ -210,6 +233,8 @@ def validate_table(
                 pl.when(mask).then(None).otherwise(pl.col(rule.field)).alias(rule.field)
             )
             emptied.add(rule.field)
+    if keep is not None:
+        frame = frame.select(c for c in frame.columns if c in keep)
     kept = frame.filter(~excluded) if excluded.any() else frame
     if "lead_source" in kept.columns:
         kept = kept.with_columns(pl.col("lead_source").fill_null(UNKNOWN))
@@ -217,14 +242,42 @@ def validate_table(
     return kept.drop(linked), findings, checked
 
 
-def _distinct(frame: pl.DataFrame, rule: Rule) -> bool:
-    """A duplicate_id rule whose IDs have no two equal hashes, so no two equal values: its
-    exact check (a hash table of every ID string, 0.6 s at 3M activities) can be skipped."""
+def _later_copies(frame: pl.DataFrame, rules: list[Rule]) -> dict[str, pl.Series]:
+    """Per duplicate_id rule's field with two equal IDs: its rows whose ID an earlier row
+    already has (the rows left out). IDs with no two equal hashes have no two equal values:
+    their exact check (0.6 s at 3M activities) is skipped."""
+    later = {}
+    for rule in rules:
+        if rule.check != "duplicate_id":
+            continue
+        ids = frame[rule.field]
+        hashes = ids.hash().set(ids.is_null(), None)
+        if hashes.null_count() + hashes.n_unique() - (hashes.null_count() > 0) < frame.height:
+            later[rule.field] = _exact_later(ids, hashes)
+    return later
+
+
+def _exact_later(ids: pl.Series, hashes: pl.Series) -> pl.Series:
+    """The rows whose ID an earlier row already has, hashing the ID strings once: the later
+    copies by hash (a later copy by value always is one), judged by value only among the
+    rows whose hash is one of theirs (a handful, unless many IDs repeat)."""
+    by_hash = hashes.is_not_null() & ~hashes.is_first_distinct()
+    suspects = hashes.is_in(hashes.filter(by_hash).implode()).fill_null(False)
+    rows = suspects.arg_true()
+    repeated = ~ids.filter(suspects).is_first_distinct()
+    return pl.repeat(False, ids.len(), eager=True).scatter(rows.filter(repeated), True)
+
+
+def _failing(rule: Rule, later: dict[str, pl.Series]) -> pl.Expr:
+    """The rule's failing rows (null: not failing). A duplicate ID's copies are the rows whose
+    ID has a later copy: the rule's own condition, from the later copies already found."""
     if rule.check != "duplicate_id":
-        return False
-    ids = pl.col(rule.field).drop_nulls()
-    hashes, values = frame.select(ids.hash().n_unique().alias("h"), ids.len()).row(0)
-    return hashes == values
+        return rule.failing.fill_null(False)
+    if rule.field not in later:
+        return pl.repeat(False, pl.len())
+    column = pl.col(rule.field)
+    repeated = column.filter(later[rule.field])
+    return column.is_not_null() & column.is_in(repeated.implode())
 
 
 def _finding(table: str, check, field: str, flagged: pl.DataFrame, excluded: int) -> Finding:

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from truce.facts import Facts
-from truce.metrics import gap, matured, shrinkage, speed_to_lead, verdict
+from truce.metrics import gap, matured, shrinkage, speed_to_lead, spend, verdict
 
 T0 = datetime(2026, 1, 5, 9, 0)
 EVERYTHING = frozenset({"leads", "outcome", "follow_up", "created_at", "mql", "sql"})
@@ -69,7 +69,7 @@ def two_sources() -> pl.DataFrame:
 
 
 def test_class_table_shares_and_rates():
-    classes = gap.class_table(two_sources(), sla_hours=24)
+    classes = gap.class_table(gap.class_counts(two_sources(), sla_hours=24))
     a = classes.filter(pl.col("lead_source") == "A")
     assert a["follow_up"].to_list() == ["within SLA", "after SLA", "never touched"]
     assert a["leads"].to_list() == [5, 3, 2]  # the 24 h lead is within the SLA
@@ -208,7 +208,7 @@ def test_standardised_curve_removes_the_source_mix():
     # weights A 10/25, B 10/25, C 5/25 (C's never-touched lead is in the "never touched" band)
     # under 1 h: (10×4/8 + 10×0/2 + 5×1/4)/25 = 6.25/25 = .25; raw 5/14
     # 1–4 h: C has no lead here: (10×1/2 + 10×1/8)/20 = .3125 on 20/25 of the mix; raw 2/10
-    curve = speed_to_lead.standardised(speed_leads(), BANDS_HOURS)
+    curve = speed_to_lead.standardised(speed_to_lead.cells(speed_leads(), BANDS_HOURS), BANDS_HOURS)
     fast, slower = row(curve, "band", "under 1 h"), row(curve, "band", "1–4 h")
     assert fast["standardised_rate"] == pytest.approx(0.25) and fast["mix_covered"] == 1.0
     assert fast["raw_rate"] == pytest.approx(5 / 14)
@@ -217,12 +217,34 @@ def test_standardised_curve_removes_the_source_mix():
     assert curve["band"].to_list() == ["under 1 h", "1–4 h", "never touched"]
 
 
+def test_counts_on_finer_bands_add_up_into_coarser_ones():
+    # Fine bands 1, 4, 24, 72 h; coarse 1, 24 h. B first appears at 30 h, then 0.5 h, 2 h, 5 h.
+    leads = leads_from(
+        repeat("B", 30.0, 1, 0) + repeat("B", 0.5, 2, 1) + repeat("B", 2.0, 3, 1)
+        + repeat("B", 5.0, 4, 2) + repeat("A", 100.0, 2, 1) + repeat("A", None, 1, 0)
+    )  # fmt: skip
+    fine, coarse = [1.0, 4.0, 24.0, 72.0], [1.0, 24.0]
+    rolled = speed_to_lead.regroup(speed_to_lead.cells(leads, fine), fine, coarse)
+    # By hand: B over 1 day 1 lead (0 won), under 1 h 2 (1), 1–24 h 3 + 4 = 7 (1 + 2);
+    # A over 1 day 2 (1), never touched 1 (0). Each cell where its first lead is.
+    assert rolled.rows() == [
+        ("B", "over 1 day", 1, 0),
+        ("B", "under 1 h", 2, 1),
+        ("B", "1–24 h", 7, 3),
+        ("A", "over 1 day", 2, 1),
+        ("A", "never touched", 1, 0),
+    ]
+    assert rolled.equals(speed_to_lead.cells(leads, coarse))
+
+
 def test_win_rate_by_band_with_intervals_and_mql_to_sql():
     leads = speed_leads().with_columns(
         (pl.col("lead_id").str.slice(1).cast(pl.Int32) % 2 == 0).alias("mql_reached"),
         (pl.col("lead_id").str.slice(1).cast(pl.Int32) % 4 == 0).alias("sql_reached"),
     )
-    table = speed_to_lead.by_band(leads, BANDS_HOURS, mql_to_sql=True)
+    table = speed_to_lead.by_band(
+        speed_to_lead.cells(leads, BANDS_HOURS, mql_to_sql=True), BANDS_HOURS
+    )
     overall = table.filter(pl.col("lead_source") == "All sources")
     fast = row(overall, "band", "under 1 h")
     assert (fast["leads"], fast["won"]) == (14, 5)
@@ -370,3 +392,36 @@ def test_icp_cells_show_n_and_shrunk_rate():
     one = cells.filter((pl.col("lead_source") == "A") & (pl.col("segment") == "SaaS"))
     assert one["leads"].item() == 1 and one["raw_rate"].item() == 1.0
     assert one["shrunk_rate"].item() < 1.0 and cells["rank"].to_list()[0] == 1
+
+
+# --- spend: leads of the months the spend file covers ------------------------------------------
+def test_spend_counts_the_leads_of_covered_months_only():
+    # Spend in Nov and Dec 2025 (adjacent across the year end) and Feb 2026, none in Jan.
+    costs = pl.DataFrame(
+        {
+            "month": [datetime(2025, 11, 1), datetime(2025, 12, 1), datetime(2026, 2, 1)],
+            "lead_source": ["A"] * 3,
+            "spend": [100.0, 100.0, 100.0],
+        }
+    )
+    created = [
+        datetime(2025, 10, 31, 23, 59),  # out: October
+        datetime(2025, 11, 1),  # in
+        datetime(2025, 12, 31, 23, 59, 59),  # in
+        datetime(2026, 1, 15),  # out: January has no spend
+        datetime(2026, 2, 28, 12),  # in
+        datetime(2026, 3, 1),  # out: March
+        None,  # out: no creation date
+    ]
+    leads = pl.DataFrame(
+        {
+            "lead_source": ["A"] * len(created),
+            "created_at": created,
+            "mql_reached": [True] * len(created),
+            "won": [False] * len(created),
+            "revenue": [None] * len(created),
+        },
+        schema_overrides={"revenue": pl.Float64},
+    )
+    a = spend.by_source(costs, leads).row(0, named=True)
+    assert (a["leads"], a["spend"], a["cost_per_lead"]) == (3, 300.0, 100.0)

@@ -62,7 +62,8 @@ def test_fast_follow_up_leads_that_rarely_close_lose_on_quality(planted):
 def test_standardised_speed_curve_falls_with_response_time(planted, contract):
     facts, truth = planted
     bounds = contract.response_bands_hours
-    curve = speed_to_lead.standardised(facts.leads, bounds).filter(pl.col("band") != NEVER)
+    cells = speed_to_lead.cells(facts.leads, bounds)
+    curve = speed_to_lead.standardised(cells, bounds).filter(pl.col("band") != NEVER)
     assert curve["band"].to_list() == band_labels(bounds)[:-1]
     rates = curve["standardised_rate"].to_list()
     assert all(a > b for a, b in itertools.pairwise(rates)), rates

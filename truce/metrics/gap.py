@@ -14,7 +14,12 @@ from __future__ import annotations
 import polars as pl
 
 from truce.facts import Facts
-from truce.metrics.follow_up import FOLLOW_UP_CLASSES, WITHIN_SLA, follow_up_class
+from truce.metrics.follow_up import (
+    FOLLOW_UP_CLASSES,
+    WITHIN_SLA,
+    follow_up_class,
+    follow_up_class_index,
+)
 from truce.metrics.rates import rate
 
 ALL_SOURCES = "all sources"
@@ -35,23 +40,37 @@ def cannot_split(facts: Facts) -> str | None:
     return None
 
 
-def class_table(leads: pl.DataFrame, sla_hours: float) -> pl.DataFrame:
-    """Per source and follow-up class: leads, won, share of the source's leads, win rate.
+def class_counts(leads: pl.DataFrame, sla_hours: float) -> pl.DataFrame:
+    """Per source and follow-up class: leads and won, counted in one pass. Leads touched
+    without a creation date have no class (null `class_order`, `follow_up`)."""
+    return (
+        leads.group_by("lead_source", follow_up_class_index(sla_hours).alias("class_order"))
+        .agg(pl.len().alias("leads"), pl.col("won").sum().alias("won"))
+        .with_columns(follow_up_class(pl.col("class_order")).alias("follow_up"))
+    )
 
+
+def classified_sources(counts: pl.DataFrame) -> tuple[str, ...]:
+    """The sources with a lead that has a follow-up class, in order."""
+    return tuple(counts.filter(pl.col("follow_up").is_not_null())["lead_source"].unique().sort())
+
+
+def class_table(counts: pl.DataFrame) -> pl.DataFrame:
+    """Per source and follow-up class: leads, won, share of the source's leads, win rate.
     Every class appears for every source (0 leads where none): an empty class has no
     win rate (null), and a share of 0. Leads touched without a creation date have no
     class and are left out (the `unclassified` column of `decompose` counts them).
     """
-    counted = (
-        leads.with_columns(follow_up_class(sla_hours).alias("follow_up"))
-        .filter(pl.col("follow_up").is_not_null())
-        .group_by("lead_source", "follow_up")
-        .agg(pl.len().alias("leads"), pl.col("won").sum().alias("won"))
-    )
     grid = (
-        leads.select(pl.col("lead_source").unique())
+        counts.select(pl.col("lead_source").unique())
         .join(pl.DataFrame({"follow_up": FOLLOW_UP_CLASSES}), how="cross")
-        .join(counted, on=["lead_source", "follow_up"], how="left")
+        .join(
+            counts.filter(pl.col("follow_up").is_not_null()).select(
+                "lead_source", "follow_up", "leads", "won"
+            ),
+            on=["lead_source", "follow_up"],
+            how="left",
+        )
         .with_columns(pl.col("leads", "won").fill_null(0))
     )
     return grid.with_columns(
@@ -76,17 +95,23 @@ def _reference_classes(classes: pl.DataFrame, reference: str | None) -> pl.DataF
     )
 
 
-def decompose(leads: pl.DataFrame, sla_hours: float, reference: str | None = None) -> pl.DataFrame:
+def decompose(
+    leads: pl.DataFrame,
+    sla_hours: float,
+    reference: str | None = None,
+    counts: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """Per source: its rate, the reference's, the difference and its two parts, in rate units
     (0.01 = 1 point), and the revenue at stake.
 
     `reference` None compares with all sources together, else with the named source.
+    `counts`: class_counts(leads, sla_hours), when the caller has counted them already.
     revenue_at_stake = leads not touched within the SLA × (the source's own on-time win rate
     − their win rate) × the source's average won deal: what winning those leads at the
     on-time rate would have been worth. Null when the source has no on-time lead or no
     priced won deal (nothing to price it with).
     """
-    classes = class_table(leads, sla_hours)
+    classes = class_table(class_counts(leads, sla_hours) if counts is None else counts)
     reference_classes = _reference_classes(classes, reference)
     if reference_classes["ref_share"].is_null().all():
         raise ValueError(f"The reference {reference!r} has no leads with a follow-up class.")
@@ -114,9 +139,12 @@ def decompose(leads: pl.DataFrame, sla_hours: float, reference: str | None = Non
         .first()
         .alias("on_time_win_rate"),
     )
+    # Both measures in one aggregation, as before: polars sums a group's floats on one
+    # thread in row order then; the mean alone took its parallel path, whose last digit
+    # changed from run to run.
     money = leads.group_by("lead_source").agg(
         pl.col("revenue").filter(pl.col("won")).mean().alias("average_won_deal"),
-        follow_up_class(sla_hours).is_null().sum().alias("unclassified"),
+        follow_up_class_index(sla_hours).is_null().sum().alias("unclassified"),
     )
     return (
         parts.join(money, on="lead_source", how="left")

@@ -20,16 +20,27 @@ def by_dimension(leads: pl.DataFrame, dimension: str) -> pl.DataFrame:
     share_of_touches vs share_of_wins shows where sales spends time on leads that rarely close.
     """
     days = days_between("created_at", "won_at")
-    table = (
-        leads.filter(pl.col(dimension).is_not_null())
+    known = leads.lazy().filter(pl.col(dimension).is_not_null())
+    counts = known.group_by(dimension).agg(
+        pl.len().alias("leads"),
+        pl.col("won").sum().alias("won"),
+        pl.col("touches").sum().alias("touches"),
+    )
+    # Deal size and days to win read the won leads only, grouped apart (a small share of the
+    # rows). The median beside the mean keeps polars on its per-group path, where each
+    # group's amounts are added in row order (as when both were measured on every lead).
+    wins = (
+        known.filter(pl.col("won"))
         .group_by(dimension)
         .agg(
-            pl.len().alias("leads"),
-            pl.col("won").sum().alias("won"),
-            pl.col("revenue").filter(pl.col("won")).mean().alias("average_won_deal"),
-            days.filter(pl.col("won") & (days >= 0)).median().alias("median_days_to_win"),
-            pl.col("touches").sum().alias("touches"),
+            pl.col("revenue").mean().alias("average_won_deal"),
+            days.filter(days >= 0).median().alias("median_days_to_win"),
         )
+    )
+    counts, wins = pl.collect_all([counts, wins])
+    table = (
+        counts.join(wins, on=dimension, how="left")
+        .select(dimension, "leads", "won", "average_won_deal", "median_days_to_win", "touches")
         .with_columns(
             rate("won", "leads").alias("lead_to_win_rate"), *wilson_interval("won", "leads")
         )
@@ -48,9 +59,11 @@ def by_dimension(leads: pl.DataFrame, dimension: str) -> pl.DataFrame:
 def source_heatmap(leads: pl.DataFrame, dimension: str) -> pl.DataFrame:
     """Sources x values of a dimension: leads, won, lead-to-win rate."""
     return (
-        leads.filter(pl.col(dimension).is_not_null())
+        leads.lazy()
+        .filter(pl.col(dimension).is_not_null())
         .group_by("lead_source", dimension)
         .agg(pl.len().alias("leads"), pl.col("won").sum().alias("won"))
         .with_columns(rate("won", "leads").alias("lead_to_win_rate"))
         .sort("lead_source", dimension)
+        .collect()
     )

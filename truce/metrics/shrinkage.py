@@ -86,9 +86,11 @@ def by_cell(leads: pl.DataFrame, dimension: str) -> pl.DataFrame:
     """ICP cells (source × a dimension's value): leads in each cell and its shrunk rate,
     the prior fitted across the cells."""
     counts = (
-        leads.filter(pl.col(dimension).is_not_null())
+        leads.lazy()
+        .filter(pl.col(dimension).is_not_null())
         .group_by("lead_source", dimension)
         .agg(pl.len().alias("leads"), pl.col("won").sum().alias("won"))
         .sort("lead_source", dimension)
+        .collect()
     )
     return shrunk(counts)

@@ -67,15 +67,18 @@ def opportunity_outcomes(opps: pl.DataFrame, by: str | None = "lead_source") -> 
     )
 
 
-def by_source(leads: pl.DataFrame, opps: pl.DataFrame) -> pl.DataFrame:
+def by_source(
+    leads: pl.DataFrame, opps: pl.DataFrame, deals: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Lead outcomes and opportunity outcomes per source, largest source first.
 
     Every source of either table has a row: deals count under their own source whether
     or not they link to a lead. With deals, revenue is their won amounts (see `revenue`).
+    `deals`: opportunity_outcomes(opps), when the caller has it already.
     """
     table = lead_outcomes(leads)
     if opps.height:
-        deals = opportunity_outcomes(opps).select(
+        deals = (opportunity_outcomes(opps) if deals is None else deals).select(
             "lead_source",
             "opportunities",
             "closed",
@@ -107,13 +110,19 @@ def by_source(leads: pl.DataFrame, opps: pl.DataFrame) -> pl.DataFrame:
     return table.sort("leads", "lead_source", descending=[True, False])
 
 
-def revenue(leads: pl.DataFrame, opps: pl.DataFrame) -> float | None:
+def revenue(
+    leads: pl.DataFrame,
+    opps: pl.DataFrame,
+    all_leads: dict | None = None,
+    all_deals: dict | None = None,
+) -> float | None:
     """Revenue: won deals' amounts when the deals carry amounts (linked to a lead or not),
-    else the won leads' own amounts; None when neither says."""
+    else the won leads' own amounts; None when neither says. `all_leads`, `all_deals`: the
+    one-row lead_outcomes and opportunity_outcomes (by=None), when the caller has them."""
     if _priced(opps):
-        return opportunity_outcomes(opps, by=None)["won_amount"].item()
+        return (all_deals or opportunity_outcomes(opps, by=None).row(0, named=True))["won_amount"]
     if leads.height:
-        return lead_outcomes(leads, by=None)["revenue"].item()
+        return (all_leads or lead_outcomes(leads, by=None).row(0, named=True))["revenue"]
     return None
 
 

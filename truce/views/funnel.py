@@ -42,7 +42,14 @@ def build(selection: Selection, contract: Contract, options: Options) -> FunnelM
     order = "strict" if options.strict else "any"
     leads = selection.leads
     by_source = funnel.funnel(leads, stages, order, by="lead_source")
-    counts = dict(funnel.funnel(leads, stages, order).select("stage", "count").rows())
+    # All leads' counts are the sources' counts added up: no second pass over the leads.
+    counts = dict(
+        by_source.group_by("step", maintain_order=True)
+        .agg(pl.col("stage").first(), pl.col("count").sum())
+        .sort("step")
+        .select("stage", "count")
+        .rows()
+    )
     model = FunnelModel(
         stages=tuple(stages),
         not_shown=not_shown,

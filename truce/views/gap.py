@@ -10,7 +10,6 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.metrics import gap
-from truce.metrics.follow_up import follow_up_class
 from truce.views.options import Options
 
 PARTS = {"follow_up_part": "from follow-up", "quality_part": "from lead quality"}
@@ -64,13 +63,12 @@ def build(selection: Selection, contract: Contract, options: Options) -> GapMode
         return GapModel(sla, gap.ALL_SOURCES, reason)
     leads = selection.leads
     # A reference needs leads with a follow-up class; a source filtered away falls back to all.
-    references = tuple(
-        leads.filter(follow_up_class(sla).is_not_null())["lead_source"].unique().sort()
-    )
+    counts = gap.class_counts(leads, sla)
+    references = gap.classified_sources(counts)
     if not references:
         return GapModel(sla, gap.ALL_SOURCES, "No lead in the filters has a follow-up class.")
     chosen = options.reference if options.reference in references else None
-    table = gap.decompose(leads, sla, chosen)
+    table = gap.decompose(leads, sla, chosen, counts)
     return GapModel(
         sla_hours=sla,
         reference=chosen or gap.ALL_SOURCES,

@@ -85,10 +85,11 @@ class SpeedModel:
         )
 
 
-def _hbr(leads: pl.DataFrame) -> tuple[dict | None, str | None]:
+def _hbr(cells: pl.DataFrame) -> tuple[dict | None, str | None]:
+    """`cells`: counted per source and HBR band."""
     fast, _, slow, _ = band_labels(HBR_BOUNDS)
     rows = {
-        r["band"]: r for r in speed_to_lead.standardised(leads, HBR_BOUNDS).iter_rows(named=True)
+        r["band"]: r for r in speed_to_lead.standardised(cells, HBR_BOUNDS).iter_rows(named=True)
     }
     if fast not in rows or slow not in rows:
         return None, "no lead was first touched within 1 h, or none after 24 h."
@@ -113,11 +114,15 @@ def build(selection: Selection, contract: Contract, options: Options) -> SpeedMo
         return SpeedModel("No leads in the current filters.")
     bounds = contract.response_bands_hours
     mql_to_sql = selection.can("mql", "sql")
-    hbr, reason = _hbr(leads)
+    # The leads counted once, on the contract's bands and HBR's together, then added up.
+    fine = sorted({*bounds, *HBR_BOUNDS})
+    counted = speed_to_lead.cells(leads, fine, mql_to_sql=mql_to_sql)
+    cells = speed_to_lead.regroup(counted, fine, bounds)
+    hbr, reason = _hbr(speed_to_lead.regroup(counted, fine, HBR_BOUNDS))
     return SpeedModel(
         band_labels=tuple(band_labels(bounds)),
-        by_band=speed_to_lead.by_band(leads, bounds, mql_to_sql=mql_to_sql),
-        standardised=speed_to_lead.standardised(leads, bounds),
+        by_band=speed_to_lead.by_band(cells, bounds),
+        standardised=speed_to_lead.standardised(cells, bounds),
         mql_to_sql=mql_to_sql,
         hbr=hbr,
         hbr_reason=reason,

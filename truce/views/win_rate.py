@@ -54,18 +54,25 @@ class WinRateModel:
 def build(selection: Selection, contract: Contract, options: Options) -> WinRateModel:
     """Every count the data has; `missing` says the page has no win rate to show."""
     opps = selection.opportunities
+    # Each table counted once: the per-source deals feed both the sources table and the
+    # deals by source, the overall rows the revenue.
+    deal_sources = win_rate.opportunity_outcomes(opps) if opps.height else None
     leads, by_source = None, pl.DataFrame()
     if selection.can("leads"):
         leads = win_rate.lead_outcomes(selection.leads, by=None).row(0, named=True)
-        by_source = win_rate.by_source(selection.leads, opps)
+        by_source = win_rate.by_source(selection.leads, opps, deal_sources)
     deals, deals_by = None, {}
     if selection.can("opportunities"):
         if opps.height:
             deals = win_rate.opportunity_outcomes(opps, by=None).row(0, named=True)
         for group in ("lead_source", "owner"):
             if opps.height and not opps[group].is_null().all():
-                table = win_rate.opportunity_outcomes(opps, by=group).drop_nulls(group)
-                deals_by[group] = table
+                table = (
+                    deal_sources
+                    if group == "lead_source"
+                    else win_rate.opportunity_outcomes(opps, by=group)
+                )
+                deals_by[group] = table.drop_nulls(group)
     unknown = not selection.can("outcome") and not selection.can("opportunities")
     shrunk, reason = _shrunk(selection)
     breakdowns = breakdown.columns(selection)
@@ -76,7 +83,11 @@ def build(selection: Selection, contract: Contract, options: Options) -> WinRate
         deals=deals,
         by_source=by_source,
         priced=selection.can("amount"),
-        revenue=(win_rate.revenue(selection.leads, opps) if selection.can("amount") else None),
+        revenue=(
+            win_rate.revenue(selection.leads, opps, leads, deals)
+            if selection.can("amount")
+            else None
+        ),
         deals_by=deals_by,
         shrunk=shrunk,
         shrunk_reason=reason,

@@ -9,6 +9,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from truce.cli import main  # after the setting above
 
 code = main()
+if sys.getprofile() or sys.gettrace():
+    sys.exit(code)  # a profiler or coverage run writes its results on the way out
 # Leave without tearing down: the frames of a large export take a fifth of a second to free,
 # memory the system takes back at once when the process ends. Nothing is left to write
 # (the command registers no exit handler), so only what is buffered is flushed first.

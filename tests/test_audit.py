@@ -29,6 +29,23 @@ def test_audit_agrees_with_the_checks_that_kept_the_rows(contract):
     assert result.counts["leads"][("duplicate_id", "lead_id")] == 2
 
 
+def test_the_verdict_reaches_the_app_without_importing_great_expectations(contract):
+    """The app's server gets the verdict from the audit's process, pickled: reading it must
+    not import GX there (seconds holding the interpreter lock while users click)."""
+    import pickle
+
+    dataset, _ = run_pipeline(FILES, contract)
+    leads = dataset.checked["leads"]
+    wrong = {**leads.counts, ("duplicate_id", "lead_id"): 1}
+    sent = pickle.dumps(audit({"leads": replace(leads, counts=wrong)}))
+    code = (
+        "import pickle, sys; verdict = pickle.loads(sys.stdin.buffer.read()); "
+        "print(verdict.agrees, len(verdict.disagreements), 'great_expectations' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], input=sent, capture_output=True, check=True)
+    assert out.stdout.decode().split() == ["False", "1", "False"]
+
+
 def test_audit_flags_a_count_on_which_gx_and_a_check_disagree(contract):
     dataset, _ = run_pipeline(FILES, contract)
     leads = dataset.checked["leads"]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
 
 import polars as pl
 
+from truce.audit_result import AuditResult, Disagreement
 from truce.canonical import ROW
 from truce.validation import Checked, Rule
 
@@ -28,48 +28,6 @@ from great_expectations.data_context.types.base import (
 )
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    table: str
-    check: str
-    field: str
-    gx: int  # failing rows as Great Expectations counts them
-    twin: int  # failing rows as the Polars twin counted them
-
-    def says(self) -> str:
-        return (
-            f"{self.table}.{self.field} {self.check}: Great Expectations counts {self.gx:,} "
-            f"row(s), the check that decided the numbers counted {self.twin:,}"
-        )
-
-
-@dataclass(frozen=True)
-class AuditResult:
-    """GX's failing-row count per table and (check, field), and where it disagrees."""
-
-    counts: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
-    disagreements: list[Disagreement] = field(default_factory=list)
-
-    @property
-    def agrees(self) -> bool:
-        return not self.disagreements
-
-    def says(self) -> list[str]:
-        """The verdict in plain lines: one when all agree, one per disagreement otherwise."""
-        expectations = sum(len(c) for c in self.counts.values())
-        if not self.counts:
-            return ["Audit (Great Expectations): no table to audit."]
-        if self.agrees:
-            return [
-                f"Audit (Great Expectations): {expectations} expectation(s) on "
-                f"{len(self.counts)} table(s); every count agrees with the checks above."
-            ]
-        return [
-            f"AUDIT DISAGREES {d.says()}. Please report this: the numbers may be wrong."
-            for d in self.disagreements
-        ]
 
 
 def audit(checked: dict[str, Checked]) -> AuditResult:

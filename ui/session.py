@@ -17,12 +17,12 @@ import time
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 import streamlit as st
 from streamlit.runtime import uploaded_file_manager as streamlit_uploads
 
+from truce.audit_result import AuditResult
 from truce.contract import Contract, ContractError, load_contract
 from truce.duplicates import duplicate_groups, merge
 from truce.facts import Facts, build_facts
@@ -36,9 +36,6 @@ from truce.pipeline import (
     read_upload,
 )
 from truce.views import data
-
-if TYPE_CHECKING:  # importing truce.audit imports Great Expectations: only in the job
-    from truce.audit import AuditResult
 from ui import audit_worker
 from ui.decisions import decisions
 from ui.jobs import Job

@@ -6,10 +6,10 @@ a decision. Pure: the page draws it and writes the user's choices back to the se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import polars as pl
 
+from truce.audit_result import AuditResult
 from truce.contract import TABLE_NAMES, Contract
 from truce.io import LoadedFile
 from truce.lookups import Lookup
@@ -17,9 +17,6 @@ from truce.mapping import guess_table
 from truce.outcomes import CLASSES, contract_classes, value_key
 from truce.pipeline import Dataset, TableInput
 from truce.sources import normalise_sources
-
-if TYPE_CHECKING:  # importing truce.audit imports Great Expectations: only where it runs
-    from truce.audit import AuditResult
 
 LOOKUP = "lookup"  # a file's role: joined to the others for its extra columns
 SAMPLES = 3  # sample values shown next to a column name

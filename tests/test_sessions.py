@@ -137,3 +137,41 @@ def test_the_copy_of_an_upload_each_rerun_gets_shares_its_bytes() -> None:
     )
     assert copied.read(7) == b"lead_id"
     assert upload.tell() == 0  # reading the copy does not move the widget's file
+
+
+def test_a_released_session_lets_go_of_its_download_callables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A download built on click holds what its callable reads (a page's whole view): once
+    the session is released, nothing holds it; another session's download still works."""
+    import gc
+    import types
+    import weakref
+
+    import streamlit.runtime.media_file_manager as media
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from ui import lifetime
+
+    manager = media.MediaFileManager(MemoryMediaFileStorage("/media"))
+    runtime = types.SimpleNamespace(
+        media_file_mgr=manager,
+        uploaded_file_mgr=types.SimpleNamespace(remove_session_files=lambda session: None),
+    )
+    monkeypatch.setattr(lifetime.Runtime, "instance", lambda: runtime)
+
+    class View:  # stands for the page's view of an upload
+        rows = b"lead_id\nL1\n"
+
+    held = View()
+    watch = weakref.ref(held)
+    monkeypatch.setattr(media, "_get_session_id", lambda: "closed")
+    manager.add_deferred(lambda view=held: view.rows, "text/csv", "1.(2).3")
+    monkeypatch.setattr(media, "_get_session_id", lambda: "open")
+    other = manager.add_deferred(lambda: b"lead_id\nL2\n", "text/csv", "1.(2).3")
+    del held
+
+    lifetime.release("closed")
+    gc.collect()
+    assert watch() is None
+    assert manager.execute_deferred(other)  # the open session's download is still there

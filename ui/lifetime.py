@@ -157,8 +157,7 @@ def release(session: str) -> None:
     runtime.uploaded_file_mgr.remove_session_files(session)
     # A download button built on click keeps its callable, and what the callable reads (the
     # page's view: every table of the upload), until the session's files are let go. Streamlit
-    # lets them go only when it drops the session itself, lazily: a million-lead upload's
-    # 1.1 GB stayed in the server after its tab closed, once per upload.
+    # lets them go only when it drops the session itself, lazily, long after the tab closed.
     runtime.media_file_mgr.clear_session_refs(session)
     runtime.media_file_mgr.remove_orphaned_files()
 

@@ -62,6 +62,8 @@ else:
     )
     chart = charts.scorecard.left_on_table_chart(model.left_by_source, current.scale)
     show_chart(chart, model.left_by_source, "revenue-left-on-table", "left_chart")
+for line in model.left_not_estimated:  # holds a source name: escaped
+    st.caption(md(f"Not in this estimate: {line}"))
 
 st.download_button(
     "Download this scorecard (HTML to forward)",

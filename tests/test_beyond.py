@@ -73,6 +73,34 @@ def test_revenue_left_on_the_table_by_hand():
     assert total["low"] < total["mid"] < total["high"]
 
 
+def test_a_source_the_estimate_cannot_size_is_null_with_the_reason_not_zero():
+    """Unknown is not zero. C: 2 untouched, none followed up, so no win rate to apply.
+    D: 1 untouched, 1 followed up and won but with no amount, so no deal size. E: nothing
+    untouched, so nothing left: a known $0. F: 1 untouched, 1 followed up and won at $500:
+    1 x 1/1 x $500 = $500, the only source in the total."""
+    touched = T0 + timedelta(hours=2)
+    frame = pl.DataFrame(
+        {
+            "lead_source": ["C", "C", "D", "D", "E", "F", "F"],
+            "first_touch_at": [None, None, None, touched, touched, None, touched],
+            "won": [False, False, False, True, True, False, True],
+            "revenue": [None, None, None, None, 900.0, None, 500.0],
+        }
+    )
+    per_source = {r["lead_source"]: r for r in scorecard.revenue_left_on_table(frame).to_dicts()}
+    assert per_source["C"]["mid"] is None and per_source["C"]["reason"] == scorecard.NO_WIN_RATE
+    assert per_source["D"]["high"] is None and per_source["D"]["reason"] == scorecard.NO_DEAL_SIZE
+    assert per_source["E"]["mid"] == 0.0 and per_source["E"]["reason"] is None
+    assert per_source["F"]["mid"] == pytest.approx(500.0)
+    assert scorecard.left_on_table_total(scorecard.revenue_left_on_table(frame))["mid"] == (
+        pytest.approx(500.0)
+    )
+    left_out = scorecard.not_estimated_sources(scorecard.revenue_left_on_table(frame))
+    assert [(r["lead_source"], r["untouched"]) for r in left_out] == [("C", 2), ("D", 1)]
+    # With only sources it cannot size, there is no total at all (not $0 to $0).
+    assert scorecard.left_on_table_total(scorecard.revenue_left_on_table(frame[:4])) is None
+
+
 def test_periods_default_to_the_last_90_days():
     frame = pl.DataFrame({"created_at": [datetime(2026, 9, 30, 8)]})
     assert scorecard.periods(frame, None, None, 90) == (

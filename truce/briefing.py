@@ -55,6 +55,13 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
+def _left_range(row: dict) -> str:
+    """One source's range, or n/a and why the estimate cannot size it."""
+    if row["mid"] is None:
+        return f"n/a: {escape(row['reason'])}"
+    return f"${row['low']:,.0f} – ${row['high']:,.0f}"
+
+
 def verdict_html(claims: VerdictModel) -> str:
     """Both verdict cards, as the Verdict page shows them (all leads in the filters)."""
     sales = ", ".join(claims.sales_sources) or "none listed"
@@ -83,7 +90,7 @@ def scorecard_html(
     else:
         sources = "".join(
             f"<tr><td>{escape(str(r['lead_source']))}</td><td class=n>{r['untouched']:,}</td>"
-            f"<td class=n>${r['low']:,.0f} – ${r['high']:,.0f}</td></tr>"
+            f"<td class=n>{_left_range(r)}</td></tr>"
             for r in model.left_by_source.iter_rows(named=True)
             if r["untouched"]
         )

@@ -14,6 +14,7 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.findings import Report
+from truce.metrics import scorecard as metrics_scorecard
 from truce.metrics.icp import DIMENSIONS as PROFILE
 from truce.metrics.matured import HORIZONS
 from truce.views import (
@@ -97,7 +98,7 @@ def headline(
             selection, wins, touches, spend.build(selection, contract, options)
         ),
         "scorecard": _scorecard(card),
-        "revenue_left_on_table": card.left,
+        "revenue_left_on_table": _left_on_table(card),
         "by_segment": _by_segment(selection, contract, options),
         "verdict": _verdict(verdict.build(selection, contract, options)),
         "decomposition": _decomposition(gap.build(selection, contract, options)),
@@ -194,6 +195,15 @@ def _matured(model: matured.MaturedModel) -> dict:
         "by_source": rows(model.by_source, "lead_source"),
         "by_cohort": rows(model.by_cohort, "cohort"),
     }
+
+
+def _left_on_table(card: scorecard.ScorecardModel) -> dict | None:
+    """The range summed over the sources it can size, and the sources it cannot, with why;
+    None when the data has no follow-up or no amounts."""
+    if card.left is None and not card.left_not_estimated:
+        return None
+    total = card.left or dict.fromkeys(("low", "mid", "high"))
+    return {**total, "not_estimated": metrics_scorecard.not_estimated_sources(card.left_by_source)}
 
 
 def _scorecard(card: scorecard.ScorecardModel) -> dict | None:

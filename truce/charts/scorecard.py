@@ -14,7 +14,7 @@ from truce.charts.base import (
 def left_on_table_chart(frame: pl.DataFrame, scale: alt.Scale) -> alt.Chart:
     """Revenue left on the table per source: the estimate and its range."""
     base = alt.Chart(
-        to_pandas(frame),
+        to_pandas(frame.filter(pl.col("mid").is_not_null())),  # sources it can size
         title="How much revenue did the leads nobody followed up leave on the table?",
     )
     y = alt.Y("lead_source:N", sort=alt.EncodingSortField("mid", order="descending"), title=None)

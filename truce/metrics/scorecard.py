@@ -140,7 +140,9 @@ def revenue_left_on_table(leads: pl.DataFrame) -> pl.DataFrame:
     """Per source: untouched leads x win rate of its followed-up leads x its average won deal.
 
     low / high use the 95% Wilson interval of that win rate, so the answer is a range.
-    A source with no won deal among followed-up leads has no deal size to multiply: 0.
+    A source with no untouched lead left nothing: 0. A source the data cannot size (no
+    followed-up lead to learn a win rate from, or no won deal with an amount) gets null and
+    the reason, never 0: its range is unknown, not empty.
     """
     per_source = (
         leads.group_by("lead_source")
@@ -155,17 +157,45 @@ def revenue_left_on_table(leads: pl.DataFrame) -> pl.DataFrame:
             *wilson_interval("won_followed_up", "followed_up"),
         )
     )
-    value = pl.col("untouched") * pl.col("average_won_deal").fill_null(0)
+    nothing_left = pl.col("untouched") == 0
+    value = pl.col("untouched") * pl.col("average_won_deal")
     # Ties (sources with nothing left on the table) listed by name: the same data, one order.
     return per_source.with_columns(
-        (value * pl.col("win_rate_ci_low").fill_null(0)).alias("low"),
-        (value * pl.col("win_rate_followed_up").fill_null(0)).alias("mid"),
-        (value * pl.col("win_rate_ci_high").fill_null(0)).alias("high"),
-    ).sort(["mid", "lead_source"], descending=[True, False])
+        *(
+            pl.when(nothing_left).then(0.0).otherwise(value * pl.col(rate_column)).alias(name)
+            for name, rate_column in LEFT_RANGE.items()
+        ),
+        pl.when(nothing_left)
+        .then(None)
+        .when(pl.col("followed_up") == 0)
+        .then(pl.lit(NO_WIN_RATE))
+        .when(pl.col("average_won_deal").is_null())
+        .then(pl.lit(NO_DEAL_SIZE))
+        .alias("reason"),
+    ).sort(["mid", "lead_source"], descending=[True, False], nulls_last=True)
 
 
-def left_on_table_total(per_source: pl.DataFrame) -> dict[str, float]:
-    return {k: float(per_source[k].sum()) for k in ("low", "mid", "high")}
+LEFT_RANGE = {"low": "win_rate_ci_low", "mid": "win_rate_followed_up", "high": "win_rate_ci_high"}
+NO_WIN_RATE = "no lead from this source was followed up, so there is no win rate to apply"
+NO_DEAL_SIZE = "no won deal with an amount, so no deal size to multiply"
+
+
+def left_on_table_total(per_source: pl.DataFrame) -> dict[str, float] | None:
+    """The sum over the sources that can be sized; None when leads were left untouched and no
+    source can be sized. `not_estimated_sources` lists what the sum leaves out."""
+    sized = per_source.filter(pl.col("mid").is_not_null())
+    if sized.is_empty() and not_estimated_sources(per_source):
+        return None
+    return {k: float(sized[k].sum()) for k in LEFT_RANGE}
+
+
+def not_estimated_sources(per_source: pl.DataFrame) -> list[dict]:
+    """Sources with untouched leads the estimate cannot size: source, untouched, reason."""
+    return (
+        per_source.filter(pl.col("reason").is_not_null())
+        .select("lead_source", "untouched", "reason")
+        .to_dicts()
+    )
 
 
 # Label, whether the number is a share (else hours), whether higher is better, and what it counts.

@@ -51,6 +51,8 @@ class ScorecardModel:
     left: dict[str, float] | None = None  # low, mid, high; None: the data cannot tell
     left_by_source: pl.DataFrame = field(default_factory=pl.DataFrame)
     left_reason: str | None = None  # why `left` is None
+    # Sources with untouched leads the estimate cannot size, one sentence each: not in `left`.
+    left_not_estimated: tuple[str, ...] = ()
 
     def caption(self) -> str:
         start, end, before_start, before_end = self.period
@@ -78,11 +80,17 @@ def build(selection: Selection, contract: Contract, options: Options) -> Scoreca
         options.today,
         period_days=contract.scorecard_period_days,
     )
-    left, by_source, reason = None, pl.DataFrame(), None
+    left, by_source, reason, not_estimated = None, pl.DataFrame(), None, ()
     if selection.can("follow_up", "amount"):
         period_leads = scorecard.created_between(wide.leads, bounds[0], bounds[1])
         by_source = scorecard.revenue_left_on_table(period_leads)
         left = scorecard.left_on_table_total(by_source)
+        not_estimated = tuple(
+            f"{row['lead_source']} ({row['untouched']:,} never followed up): {row['reason']}."
+            for row in scorecard.not_estimated_sources(by_source)
+        )
+        if left is None:
+            reason = "n/a: no source with untouched leads can be sized."
     else:
         reason = f"n/a: needs {NEEDS_LEFT}."
     return ScorecardModel(
@@ -93,6 +101,7 @@ def build(selection: Selection, contract: Contract, options: Options) -> Scoreca
         left=left,
         left_by_source=by_source,
         left_reason=reason,
+        left_not_estimated=not_estimated,
     )
 
 

@@ -157,6 +157,7 @@ def test_a_released_session_lets_go_of_its_download_callables(
     runtime = types.SimpleNamespace(
         media_file_mgr=manager,
         uploaded_file_mgr=types.SimpleNamespace(remove_session_files=lambda session: None),
+        clear_user_info_for_session=lambda session: None,
     )
     monkeypatch.setattr(lifetime.Runtime, "instance", lambda: runtime)
 
@@ -175,3 +176,61 @@ def test_a_released_session_lets_go_of_its_download_callables(
     gc.collect()
     assert watch() is None
     assert manager.execute_deferred(other)  # the open session's download is still there
+
+
+def test_a_released_session_is_closed_in_streamlit_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """Streamlit keeps a closed tab's session two minutes in case the tab comes back, and
+    with it the uploader's files: every uploaded byte (1M leads: 363 MB per session). Once
+    the sweeper has released a session, Streamlit's copy goes too: a tab coming back then
+    starts a new session, while a tab not yet released resumes its own."""
+    import asyncio
+
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.runtime import RuntimeConfig
+
+    from ui import lifetime
+
+    monkeypatch.setattr(Runtime, "_instance", None)  # this test's runtime, gone after it
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+
+    def on_loop(call):  # Streamlit's session calls belong on its event loop
+        async def run():
+            return call()
+
+        return asyncio.run_coroutine_threadsafe(run(), loop).result(30)
+
+    class Client:
+        def write_forward_msg(self, msg) -> None:
+            pass
+
+    script = tmp_path / "app.py"
+    script.write_text("")
+    config = RuntimeConfig(
+        str(script), MemoryMediaFileStorage("/media"), MemoryUploadedFileManager("/upload")
+    )
+    runtime = on_loop(lambda: Runtime(config))
+    asyncio.run_coroutine_threadsafe(runtime.start(), loop)
+    try:
+        released, kept = [on_loop(lambda: runtime.connect_session(Client(), {})) for _ in "ab"]
+        for session in (released, kept):  # both tabs closed: Streamlit stores both sessions
+            on_loop(lambda session=session: runtime.disconnect_session(session))
+        lifetime.release(released)  # from the sweeper's thread, not the event loop
+
+        def come_back(session: str) -> str:
+            return on_loop(lambda: runtime.connect_session(Client(), {}, session))
+
+        assert come_back(kept) == kept
+        assert come_back(released) != released
+    finally:
+        runtime.stop()
+
+        async def stopped() -> None:
+            await runtime.stopped
+
+        asyncio.run_coroutine_threadsafe(stopped(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)

@@ -11,6 +11,7 @@ the data, the jobs and the uploaded bytes of every session that has had no open 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -149,7 +150,7 @@ def release(session: str) -> None:
     """Forget everything a session held: its data, its jobs, its processes, its uploaded
     bytes, its downloads and Streamlit's stored session."""
     with _lock:
-        _data.pop(session, None)
+        held = _data.pop(session, None)
     end_processes(session)
     JOBS.release(session)
     AUDITS.release(session)
@@ -166,6 +167,14 @@ def release(session: str) -> None:
     # a tab coming back starts afresh. Streamlit's one thread-safe close of a stored session
     # is the one its logout uses.
     runtime.clear_user_info_for_session(session)
+    if held:
+        # A session's tables sit in reference cycles (jobs, cached properties), and Python's
+        # cycle collector runs on counts of objects, which a few objects holding gigabytes
+        # never reach: a released 1M-lead session stayed in memory until a later collection
+        # (the server grew 1.4 -> 2.5 -> 3.5 GB over three sessions; collected here, it went
+        # back to 0.35 GB after each).
+        del held
+        gc.collect()
 
 
 def _sweep() -> None:

@@ -16,6 +16,7 @@ from truce.facts import Facts
 from truce.filters import Filters
 from truce.metrics import feedback, icp, scorecard, spend
 from truce.views import scorecard as views_scorecard
+from truce.views import spend as views_spend
 from truce.views.options import Options
 
 T0 = datetime(2026, 6, 1, 9, 0)
@@ -218,6 +219,26 @@ def test_spend_by_hand():
     assert (a["cost_per_lead"], a["cost_per_mql"], a["cost_per_won_deal"]) == (125.0, 250.0, 500.0)
     assert a["revenue_per_dollar"] == 6.0  # $3,000 / $500
     assert table["lead_source"].to_list() == ["A", "B"]  # $6.00 per dollar before $3.33
+
+
+def test_spend_by_month_without_outcomes_counts_leads_and_says_nothing_of_wins(contract):
+    """A leads list with no outcome and a spend file booked per month ('2026-01'): January's
+    leads are counted against January's spend (Email 2 leads for $1,000, Events 1 for $500),
+    and wins, MQLs and revenue, which the files cannot tell, are unknown, not 0."""
+    files = {
+        "leads.csv": b"lead_id,lead_source,created_at\nL1,Email,2026-01-05\n"
+        b"L2,Email,2026-01-06\nL3,Events,2026-01-07\nL4,Email,2026-02-01\n",
+        "spend.csv": b"month,lead_source,spend\n2026-01,Email,1000\n2026-01,Events,500\n",
+    }
+    dataset, facts = run_pipeline(files, contract)
+    assert not dataset.report.warnings  # the months were read, not left empty
+    table = views_spend.build(Filters().apply(facts), contract, Options()).by_source
+    rows = {r["lead_source"]: r for r in table.to_dicts()}
+    assert (rows["Email"]["leads"], rows["Email"]["cost_per_lead"]) == (2, 500.0)
+    assert (rows["Events"]["leads"], rows["Events"]["cost_per_lead"]) == (1, 500.0)
+    for row in rows.values():
+        assert row["won"] is None and row["mqls"] is None and row["revenue"] is None
+        assert row["cost_per_won_deal"] is None and row["revenue_per_dollar"] is None
 
 
 def test_duplicates_by_email_and_company_window():

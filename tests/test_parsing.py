@@ -95,6 +95,23 @@ def test_unreadable_and_mixed_dates() -> None:
     assert "some as day/month/year" in parsed.detail
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2026-01", "2026-12"],
+        ["2026/01", "2026/12"],
+        ["01/2026", "12/2026"],
+        ["Jan 2026", "Dec 2026"],
+    ],
+)
+def test_a_month_without_a_day_is_its_first_day_and_said_so(values: list[str]) -> None:
+    """Spend is booked per month: '2026-01' is January 2026, not an unreadable date."""
+    parsed = to_datetime(pl.Series("month", values))
+    assert parsed.values.to_list() == [D(2026, 1, 1), D(2026, 12, 1)]
+    assert not parsed.unreadable.any()
+    assert "months, each read as its first day" in parsed.detail
+
+
 def test_no_dates_at_all() -> None:
     parsed = to_datetime(pl.Series("d", ["soon", "later"]))
     assert parsed.values.null_count() == 2

@@ -41,6 +41,9 @@ DATE_BASES = {
     "%d.%m.%y": "day.month.2-digit year",
 }
 TIME_SUFFIXES = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
+# A year and a month, no day (spend files are booked per month): read as the month's first day.
+MONTHS = "year_month"
+MONTH_FORMATS = ["%Y-%m", "%Y/%m", "%m/%Y", "%m-%Y", "%b %Y", "%B %Y"]
 ISO = "%Y-%m-%d %H:%M:%S"  # the name detect_date_format gives ISO 8601 columns
 EXCEL = "excel_serial"
 
@@ -157,7 +160,7 @@ def _plausible(parsed: pl.Series) -> pl.Series:
 
 def _families() -> dict[str, list[str]]:
     """Each family is one way of writing the date; its members add the time variants."""
-    families = {ISO: [ISO], EXCEL: [EXCEL]}
+    families = {ISO: [ISO], EXCEL: [EXCEL], MONTHS: MONTH_FORMATS}
     for base in DATE_BASES:
         families[base] = [base + suffix for suffix in TIME_SUFFIXES]
     return families
@@ -232,6 +235,8 @@ def _describe(family: str, example: str) -> str:
         return f"ISO dates (e.g. {example})"
     if family == EXCEL:
         return f"Excel day numbers (e.g. {example})"
+    if family == MONTHS:
+        return f"months, each read as its first day (e.g. {example})"
     return f"{DATE_BASES[family]} (e.g. {example})"
 
 

@@ -8,6 +8,8 @@ import polars as pl
 
 from truce.metrics.rates import rate
 
+COUNTED = {"mqls": "mql_reached", "won": "won"}  # a count -> the lead fact it counts
+
 
 def _leads_in_spend_months(leads: pl.DataFrame, spend: pl.DataFrame) -> pl.LazyFrame:
     """Only leads created in months the spend file covers: cost and result, same months.
@@ -28,23 +30,28 @@ def _leads_in_spend_months(leads: pl.DataFrame, spend: pl.DataFrame) -> pl.LazyF
 
 
 def by_source(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
-    """Per source: spend, leads, MQLs, won, revenue, cost per lead / MQL / won, revenue per $."""
+    """Per source: spend, leads, MQLs, won, revenue, cost per lead / MQL / won, revenue per $.
+
+    MQLs, wins and revenue the data cannot tell (no stage dates, no outcome, no amounts) stay
+    null, so their costs and return say n/a instead of 0."""
     costs = spend.group_by("lead_source").agg(pl.col("spend").sum())
+    told = [c for c in ("mql_reached", "won", "revenue") if leads[c].is_not_null().any()]
     results = (
         _leads_in_spend_months(leads, spend)
         .group_by("lead_source")
         .agg(
             pl.len().alias("leads"),
-            pl.col("mql_reached").sum().alias("mqls"),
-            pl.col("won").sum().alias("won"),
-            pl.col("revenue").sum().alias("revenue"),
+            _told_sum("mql_reached", told).alias("mqls"),
+            _told_sum("won", told).alias("won"),
+            _told_sum("revenue", told).cast(pl.Float64).alias("revenue"),
         )
         .collect()
     )
+    counted = ["leads", *(name for name, column in COUNTED.items() if column in told)]
     return (
         # Only sources the spend file names: a source with no spend row has no known cost.
         costs.join(results, on="lead_source", how="left")
-        .with_columns(pl.col("leads", "mqls", "won").fill_null(0))
+        .with_columns(pl.col(counted).fill_null(0))
         .with_columns(
             rate("spend", "leads").alias("cost_per_lead"),
             rate("spend", "mqls").alias("cost_per_mql"),
@@ -53,6 +60,11 @@ def by_source(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("revenue_per_dollar", descending=True, nulls_last=True)
     )
+
+
+def _told_sum(column: str, told: list[str]) -> pl.Expr:
+    """The sum when the leads tell this at all, else null (unknown is not zero)."""
+    return pl.col(column).sum() if column in told else pl.lit(None, pl.UInt32)
 
 
 def by_month(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:

@@ -18,10 +18,12 @@ if model.missing:
 for note in model.notes:
     st.caption(md(note))  # the last one is contract text
 table = model.by_source
-show_chart(charts.spend.return_bars(table, current.scale), table, "return-on-spend", "roi_chart")
-show_chart(
-    charts.spend.cost_per_won_bars(table, current.scale), table, "cost-per-won-deal", "cost_chart"
-)
+if table["revenue_per_dollar"].is_not_null().any():  # else the notes above say why
+    chart = charts.spend.return_bars(table, current.scale)
+    show_chart(chart, table, "return-on-spend", "roi_chart")
+if table["cost_per_won_deal"].is_not_null().any():
+    chart = charts.spend.cost_per_won_bars(table, current.scale)
+    show_chart(chart, table, "cost-per-won-deal", "cost_chart")
 show_chart(
     charts.spend.spend_by_month(model.by_month, current.scale),
     model.by_month,

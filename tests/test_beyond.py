@@ -232,8 +232,9 @@ def test_spend_by_month_without_outcomes_counts_leads_and_says_nothing_of_wins(c
     }
     dataset, facts = run_pipeline(files, contract)
     assert not dataset.report.warnings  # the months were read, not left empty
-    table = views_spend.build(Filters().apply(facts), contract, Options()).by_source
-    rows = {r["lead_source"]: r for r in table.to_dicts()}
+    model = views_spend.build(Filters().apply(facts), contract, Options())
+    rows = {r["lead_source"]: r for r in model.by_source.to_dicts()}
+    assert "n/a: cost per won deal and revenue per dollar need an outcome" in " ".join(model.notes)
     assert (rows["Email"]["leads"], rows["Email"]["cost_per_lead"]) == (2, 500.0)
     assert (rows["Events"]["leads"], rows["Events"]["cost_per_lead"]) == (1, 500.0)
     for row in rows.values():

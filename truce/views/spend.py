@@ -9,6 +9,7 @@ import polars as pl
 from truce.contract import Contract
 from truce.filters import Selection
 from truce.metrics import spend
+from truce.views.needs import UNLOCKS
 from truce.views.options import Options
 
 NEEDS_SPEND = (
@@ -42,6 +43,10 @@ def build(selection: Selection, contract: Contract, options: Options) -> SpendMo
             "Spend is not split by owner or segment: costs are each source's whole spend, "
             "results only the chosen owners' and segments' leads."
         )
+    if not selection.can("outcome"):
+        notes.append(f"n/a: cost per won deal and revenue per dollar need {UNLOCKS['outcome']}.")
+    elif not selection.can("amount"):
+        notes.append("n/a: revenue per dollar needs deal amounts.")
     if contract.terms.get("return_on_spend"):
         notes.append(contract.terms["return_on_spend"])
     return SpendModel(

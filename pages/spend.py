@@ -6,7 +6,7 @@ import streamlit as st
 
 from truce import charts
 from truce.views import spend
-from ui.charts import show_chart
+from ui.charts import show_chart, show_numbers
 from ui.text import md, needs
 from ui.view import view
 
@@ -24,6 +24,8 @@ if table["revenue_per_dollar"].is_not_null().any():  # else the notes above say 
 if table["cost_per_won_deal"].is_not_null().any():
     chart = charts.spend.cost_per_won_bars(table, current.scale)
     show_chart(chart, table, "cost-per-won-deal", "cost_chart")
+else:  # no chart carries the sources' costs: they are still one click away
+    show_numbers(table, "spend-by-source", "cost_table", "Spend, leads and cost per lead by source")
 show_chart(
     charts.spend.spend_by_month(model.by_month, current.scale),
     model.by_month,

@@ -23,15 +23,7 @@ def show_chart(chart: alt.Chart, table: pl.DataFrame, name: str, key: str) -> No
     event = st.altair_chart(
         chart, width="stretch", key=key, on_select="rerun" if clickable else "ignore"
     )
-    with st.expander("The numbers behind this chart"):
-        st.dataframe(table, hide_index=True)
-        st.download_button(
-            "Download as CSV",
-            lambda: safe_csv(table),  # built only when clicked
-            file_name=f"truce-{name}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-        )
+    show_numbers(table, name, key, "The numbers behind this chart")
     picked = event.get("selection", {}).get("pick") or [] if clickable else []
     source = picked[0].get("lead_source") if picked and isinstance(picked[0], dict) else None
     # Act on a new click only: the chart keeps its selection after "Clear highlight".
@@ -41,3 +33,16 @@ def show_chart(chart: alt.Chart, table: pl.DataFrame, name: str, key: str) -> No
         if source != highlighted():
             st.session_state["highlight"] = source
             st.rerun()
+
+
+def show_numbers(table: pl.DataFrame, name: str, key: str, label: str) -> None:
+    """A table one click away, with a safe CSV download."""
+    with st.expander(label):
+        st.dataframe(table, hide_index=True)
+        st.download_button(
+            "Download as CSV",
+            lambda: safe_csv(table),  # built only when clicked
+            file_name=f"truce-{name}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+        )

@@ -134,10 +134,10 @@ def test_leads_touched_without_creation_date_are_left_out_and_counted():
 
 
 def test_split_refused_without_touches():
-    facts = Facts(two_sources(), pl.DataFrame(), pl.DataFrame(), pl.DataFrame(),
+    facts = Facts(two_sources(), pl.DataFrame(), pl.DataFrame(),
                   frozenset({"leads", "outcome", "created_at"}))  # fmt: skip
     assert gap.cannot_split(facts) == gap.NO_TOUCHES
-    assert gap.cannot_split(Facts(two_sources(), *[pl.DataFrame()] * 3, EVERYTHING)) is None
+    assert gap.cannot_split(Facts(two_sources(), *[pl.DataFrame()] * 2, EVERYTHING)) is None
 
 
 # --- verdict ------------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def verdict_facts(marketing: tuple[int, int, int, int], sales: tuple[int, int, i
     for source, (within, won, after, never) in (("Paid Social", marketing), ("Outbound", sales)):
         rows += repeat(source, 2.0, within, won) + repeat(source, 40.0, after, 0)
         rows += repeat(source, None, never, 0)
-    return Facts(leads_from(rows), *[pl.DataFrame()] * 3, EVERYTHING)
+    return Facts(leads_from(rows), *[pl.DataFrame()] * 2, EVERYTHING)
 
 
 def test_verdict_supports_both_claims_when_intervals_separate():
@@ -184,7 +184,7 @@ def test_verdict_cannot_tell_when_intervals_overlap_or_no_touches():
     follow, _ = verdict.verdict(verdict_facts((50, 10, 50, 0), (45, 9, 55, 0)), 24, {"Outbound"})
     assert follow.answer == verdict.CANNOT_TELL
     leads = verdict_facts((50, 10, 50, 0), (45, 9, 55, 0)).leads
-    no_touches = Facts(leads, *[pl.DataFrame()] * 3, frozenset({"leads", "outcome", "created_at"}))
+    no_touches = Facts(leads, *[pl.DataFrame()] * 2, frozenset({"leads", "outcome", "created_at"}))
     for card in verdict.verdict(no_touches, 24, {"Outbound"}):
         assert card.answer == verdict.CANNOT_TELL and card.measures == ()
         assert "no sales touches" in card.because

@@ -288,7 +288,7 @@ def test_duplicate_company_window_includes_its_last_day():
 
 def test_briefing_escapes_data(contract):
     hostile = leads().with_columns(pl.lit("<script>alert(1)</script>").alias("lead_source"))
-    facts = Facts(hostile, pl.DataFrame(), pl.DataFrame(), pl.DataFrame(), FACTS_KNOWN)
+    facts = Facts(hostile, pl.DataFrame(), pl.DataFrame(), FACTS_KNOWN)
     model = views_scorecard.build(Filters().apply(facts), contract, Options(today=date(2026, 7, 1)))
     html = scorecard_html(model, "All.")
     assert "<script>alert" not in html

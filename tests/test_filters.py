@@ -41,7 +41,7 @@ OPPS = pl.DataFrame(
 )
 def test_filters_keep_leads_and_their_deals(filters, leads, opps):
     assert filters.leads(LEADS)["lead_id"].to_list() == leads
-    facts = Facts(LEADS, OPPS, pl.DataFrame(), pl.DataFrame())
+    facts = Facts(LEADS, OPPS, pl.DataFrame())
     kept = filters.opportunities(facts, filters.leads(LEADS))["lead_id"].to_list()
     assert sorted(kept, key=str) == sorted(opps, key=str)
 

@@ -22,7 +22,9 @@ from truce.validation import LEAD_ROW, lead_lookup, linked_leads
 DATETIME = pl.Datetime("us")
 LEAD_ATTRIBUTES = ("owner", "segment", "company_size", "country", "campaign", "company", "email")
 HOURS = 3_600_000_000  # microseconds in an hour
-TOUCH_COLUMNS = ("lead_id", "occurred_at", "owner")  # all the facts read of an activity
+# All the facts read of an activity: its time, and its lead (by ID, when the pipeline kept no
+# lead row). Each lead's first touch and touch count come from them; no page reads more.
+TOUCH_COLUMNS = ("lead_id", "occurred_at")
 # The deal columns the per-lead facts read, for when no deal links to a lead.
 NO_DEALS = pl.DataFrame(
     schema={
@@ -66,7 +68,6 @@ FACT_COLUMNS = {
 class Facts:
     leads: pl.DataFrame  # empty (no columns) when no leads file was given
     opportunities: pl.DataFrame  # empty when no opportunities file was given
-    activities: pl.DataFrame  # lead_id, occurred_at, owner (touches after creation only)
     spend: pl.DataFrame
     available: frozenset[str] = field(default_factory=frozenset)  # what the data can tell
     # Extra columns (unmapped columns, lookup columns) on the leads / opportunities facts.
@@ -169,16 +170,15 @@ def build_facts(
         if (opp_facts["closed_at"] - opp_facts["created_at"]).is_not_null().any():
             available.add("days_to_close")
 
-    touches = pl.DataFrame(
-        schema={"lead_id": pl.String, "occurred_at": DATETIME, "owner": pl.String}
-    )
-    if acts is not None and acts.height:
-        touches = acts.select(_column(acts, c, touches.schema[c]) for c in TOUCH_COLUMNS)
+    touched = acts is not None and acts.height > 0
+    occurred_at = pl.Series(dtype=DATETIME)
+    if touched:  # an activity without a date still counts as a touch, not as a first touch
+        occurred_at = acts.select(_column(acts, "occurred_at", DATETIME)).to_series()
 
     if leads is None or not leads.height:
         if opp_facts.height:
             opp_facts = opp_facts.with_columns(pl.col("lead_source").fill_null(UNKNOWN))
-        return Facts(pl.DataFrame(), opp_facts, touches, spend, frozenset(available), extra)
+        return Facts(pl.DataFrame(), opp_facts, spend, frozenset(available), extra)
 
     leads = _with_classes(leads, contract)
     rows, first = _lead_rows(leads, {"opportunities": opps, "activities": acts})
@@ -192,7 +192,7 @@ def build_facts(
     deals = opp_facts if linked else NO_DEALS
     per_lead = [
         _deal_facts(deals, opp_rows if linked else NO_DEALS[LEAD_ROW], leads.height),
-        _touch_facts(touches["occurred_at"], rows.get("activities"), leads.height),
+        _touch_facts(occurred_at, rows.get("activities"), leads.height),
     ]
     if first is not None:  # leads sharing an ID: each takes the facts of the first of them
         per_lead = [frame.select(pl.all().gather(first)) for frame in per_lead]
@@ -205,7 +205,7 @@ def build_facts(
         available.add("outcome")
     if lead_facts["revenue"].is_not_null().any():
         available.add("amount")
-    if "first_touch_at" in leads.columns or touches.height:
+    if "first_touch_at" in leads.columns or touched:
         available.add("follow_up")
     if opp_facts.height:
         # An opportunity's source is its own, else the source of the lead it came from.
@@ -215,7 +215,7 @@ def build_facts(
         opp_facts = opp_facts.with_columns(
             pl.coalesce(pl.col("lead_source"), lead_source).fill_null(UNKNOWN).alias("lead_source")
         ).rechunk()
-    return Facts(lead_facts, opp_facts, touches, spend, frozenset(available), extra)
+    return Facts(lead_facts, opp_facts, spend, frozenset(available), extra)
 
 
 def _dimension_columns(table: pl.DataFrame | None, dims: pl.DataFrame | None) -> dict[str, str]:

@@ -423,5 +423,5 @@ def test_spend_counts_the_leads_of_covered_months_only():
         },
         schema_overrides={"revenue": pl.Float64},
     )
-    a = spend.by_source(costs, leads).row(0, named=True)
+    a = spend.by_source(costs, leads, EVERYTHING).row(0, named=True)
     assert (a["leads"], a["spend"], a["cost_per_lead"]) == (3, 300.0, 100.0)

@@ -213,12 +213,16 @@ def test_spend_by_hand():
             "spend": [400.0, 300.0, 100.0],
         }
     )
-    table = spend.by_source(costs, leads())
+    table = spend.by_source(costs, leads(), FACTS_KNOWN | {"mql"})
     a = table.filter(pl.col("lead_source") == "A").row(0, named=True)
     assert (a["spend"], a["leads"], a["mqls"], a["won"]) == (500.0, 4, 2, 1)
     assert (a["cost_per_lead"], a["cost_per_mql"], a["cost_per_won_deal"]) == (125.0, 250.0, 500.0)
     assert a["revenue_per_dollar"] == 6.0  # $3,000 / $500
     assert table["lead_source"].to_list() == ["A", "B"]  # $6.00 per dollar before $3.33
+    # Leads none of which was won, in data that tells wins and amounts: $0 back, known.
+    lost = spend.by_source(costs, leads().filter(~pl.col("won")), FACTS_KNOWN | {"mql"})
+    assert lost["revenue"].to_list() == [0.0, 0.0]
+    assert lost["revenue_per_dollar"].to_list() == [0.0, 0.0]
 
 
 def test_spend_by_month_without_outcomes_counts_leads_and_says_nothing_of_wins(contract):
@@ -329,7 +333,7 @@ def test_planted_disqualification_pattern_is_recovered(planted):
 
 def test_planted_spend_is_recovered(planted):
     facts, truth = planted
-    table = spend.by_source(facts.spend, facts.leads)
+    table = spend.by_source(facts.spend, facts.leads, facts.available)
     for source, expected in truth["realised"]["by_source"].items():
         found = table.filter(pl.col("lead_source") == source)["spend"].item()
         assert found == pytest.approx(expected["spend"], abs=0.01), source

@@ -8,7 +8,13 @@ import polars as pl
 
 from truce.metrics.rates import rate
 
-COUNTED = {"mqls": "mql_reached", "won": "won"}  # a count -> the lead fact it counts
+# Each result -> the lead fact it adds up, and what the data must tell for that sum to mean
+# anything (Facts.available): without it the result is unknown, not 0.
+RESULTS = {
+    "mqls": ("mql_reached", {"mql"}),
+    "won": ("won", {"outcome"}),
+    "revenue": ("revenue", {"outcome", "amount"}),
+}
 
 
 def _leads_in_spend_months(leads: pl.DataFrame, spend: pl.DataFrame) -> pl.LazyFrame:
@@ -29,25 +35,27 @@ def _leads_in_spend_months(leads: pl.DataFrame, spend: pl.DataFrame) -> pl.LazyF
     return leads.lazy().filter(pl.any_horizontal(within) if within else pl.lit(False))
 
 
-def by_source(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
+def by_source(spend: pl.DataFrame, leads: pl.DataFrame, known: frozenset[str]) -> pl.DataFrame:
     """Per source: spend, leads, MQLs, won, revenue, cost per lead / MQL / won, revenue per $.
 
-    MQLs, wins and revenue the data cannot tell (no stage dates, no outcome, no amounts) stay
-    null, so their costs and return say n/a instead of 0."""
+    `known`: what the data can tell (Facts.available). MQLs, wins and revenue it cannot tell
+    (no stages, no outcome, no amounts) stay null, so their costs and return say n/a, not 0."""
     costs = spend.group_by("lead_source").agg(pl.col("spend").sum())
-    told = [c for c in ("mql_reached", "won", "revenue") if leads[c].is_not_null().any()]
+    told = [name for name, (_, needs) in RESULTS.items() if needs <= known]
     results = (
         _leads_in_spend_months(leads, spend)
         .group_by("lead_source")
         .agg(
             pl.len().alias("leads"),
-            _told_sum("mql_reached", told).alias("mqls"),
-            _told_sum("won", told).alias("won"),
-            _told_sum("revenue", told).cast(pl.Float64).alias("revenue"),
+            *(
+                (pl.col(column).sum() if name in told else pl.lit(None)).alias(name)
+                for name, (column, _) in RESULTS.items()
+            ),
         )
+        .with_columns(pl.col("mqls", "won").cast(pl.UInt32), pl.col("revenue").cast(pl.Float64))
         .collect()
     )
-    counted = ["leads", *(name for name, column in COUNTED.items() if column in told)]
+    counted = ["leads", *(name for name in ("mqls", "won") if name in told)]
     return (
         # Only sources the spend file names: a source with no spend row has no known cost.
         costs.join(results, on="lead_source", how="left")
@@ -60,11 +68,6 @@ def by_source(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("revenue_per_dollar", descending=True, nulls_last=True)
     )
-
-
-def _told_sum(column: str, told: list[str]) -> pl.Expr:
-    """The sum when the leads tell this at all, else null (unknown is not zero)."""
-    return pl.col(column).sum() if column in told else pl.lit(None, pl.UInt32)
 
 
 def by_month(spend: pl.DataFrame, leads: pl.DataFrame) -> pl.DataFrame:

@@ -50,7 +50,7 @@ def build(selection: Selection, contract: Contract, options: Options) -> SpendMo
     if contract.terms.get("return_on_spend"):
         notes.append(contract.terms["return_on_spend"])
     return SpendModel(
-        by_source=spend.by_source(selection.spend, selection.leads),
+        by_source=spend.by_source(selection.spend, selection.leads, selection.facts.available),
         by_month=(
             spend.by_month(selection.spend, selection.leads) if options.details else pl.DataFrame()
         ),

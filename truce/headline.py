@@ -202,7 +202,7 @@ def _left_on_table(card: scorecard.ScorecardModel) -> dict | None:
     None when the data has no follow-up or no amounts."""
     if card.left is None and not card.left_not_estimated:
         return None
-    total = card.left or dict.fromkeys(("low", "mid", "high"))
+    total = card.left or dict.fromkeys(metrics_scorecard.LEFT_RANGE)
     return {**total, "not_estimated": metrics_scorecard.not_estimated_sources(card.left_by_source)}
 
 

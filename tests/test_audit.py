@@ -46,6 +46,22 @@ def test_the_verdict_reaches_the_app_without_importing_great_expectations(contra
     assert out.stdout.decode().split() == ["False", "1", "False"]
 
 
+def test_the_tables_as_checked_reach_the_audits_process_whole(contract):
+    """The server pickles them to the audit's process through Polars' IPC writer: every
+    table arrives with its rows, types, rules and counts, and GX judges it the same."""
+    import pickle
+
+    dataset, _ = run_pipeline(FILES, contract)
+    sent = pickle.loads(pickle.dumps(dataset.checked))
+    assert sent.keys() == dataset.checked.keys()
+    for table, checked in dataset.checked.items():
+        assert sent[table].frame.equals(checked.frame), table
+        assert sent[table].frame.schema == checked.frame.schema, table
+        assert sent[table].counts == checked.counts, table
+        assert [r.check for r in sent[table].rules] == [r.check for r in checked.rules], table
+    assert audit(sent).counts == audit(dataset.checked).counts
+
+
 def test_audit_flags_a_count_on_which_gx_and_a_check_disagree(contract):
     dataset, _ = run_pipeline(FILES, contract)
     leads = dataset.checked["leads"]

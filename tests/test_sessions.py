@@ -273,3 +273,35 @@ def test_a_released_session_is_closed_in_streamlit_too(
 
         asyncio.run_coroutine_threadsafe(stopped(), loop).result(30)
         loop.call_soon_threadsafe(loop.stop)
+
+
+def test_a_contract_of_ones_own_is_read_once_per_text(monkeypatch) -> None:
+    """A user's contract is in force on every ask and parsed only when its text changes:
+    each run asks four times, and parsing each time cost every click 56 ms."""
+    import truce.contract as contract_module
+    from ui import session
+
+    state: dict = {}
+    held: dict = {}
+    monkeypatch.setattr(session.st, "session_state", state)
+    monkeypatch.setattr(session, "session_data", lambda: held)
+    parsed: list[str] = []
+    parse = contract_module._parse
+    monkeypatch.setattr(
+        contract_module, "_parse", lambda text, base: parsed.append(text) or parse(text, base)
+    )
+    bundled = contract_module.DEFAULT_CONTRACT_PATH.read_text(encoding="utf-8")
+    assert session.session_contract().sla_hours == 24  # none of one's own: the bundled one
+
+    twelve = bundled.replace("follow_up_sla_hours: 24", "follow_up_sla_hours: 12")
+    assert session.use_contract(twelve) is None
+    assert [session.session_contract().sla_hours for _ in range(4)] == [12] * 4
+    assert parsed.count(twelve) == 1  # checked once when given, never again
+
+    assert session.use_contract("tables: [") is not None  # refused: the one in force stays
+    assert session.session_contract().sla_hours == 12
+
+    six = bundled.replace("follow_up_sla_hours: 24", "follow_up_sla_hours: 6")
+    state["contract_text"] = six  # as a new session's link sets it, without use_contract
+    assert [session.session_contract().sla_hours for _ in range(4)] == [6] * 4
+    assert parsed.count(six) == 1

@@ -6,6 +6,7 @@ and a number in `python -m truce report` come from the same code.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -34,6 +35,7 @@ from truce.validation import LEAD_ROW, Checked, lead_lookup, link_to_leads, vali
 # Of the activities, only what the facts read is kept: no page reads the IDs and types of
 # millions of activities once they are checked.
 KEPT = {"activities": (*TOUCH_COLUMNS, LEAD_ROW)}
+TYPING_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -169,14 +171,25 @@ def build_dataset(
     # Before typing: the unmapped columns and lookups are read from the files' rows.
     dataset.dimensions, joins = dimensions(plan, lookups)
     typed: dict[str, pl.DataFrame] = {}
-    contracts: dict[str, Contract] = {}
-    for table in TABLE_NAMES:
-        if table not in plan:
-            continue
-        mapping = plan[table].mapping
-        contracts[table] = with_aliases(contract, mapping.values.get("lead_source"))
-        frame, findings = to_canonical(plan[table].file.frame, mapping, contracts[table])
-        frame = _classified(frame, mapping, contract)
+    contracts = {
+        table: with_aliases(contract, plan[table].mapping.values.get("lead_source"))
+        for table in TABLE_NAMES
+        if table in plan
+    }
+
+    def canonical(table: str) -> tuple[pl.DataFrame, list[Finding], int]:
+        """The table typed, what its typing found, and its rows as read."""
+        mapping, file = plan[table].mapping, plan[table].file
+        frame, findings = to_canonical(file.frame, mapping, contracts[table])
+        if release:
+            plan[table] = replace(plan[table], file=file.without_rows())
+        return _classified(frame, mapping, contract), findings, file.frame.height
+
+    # Two tables at a time: typing one table keeps 1.4 of the 2 cores busy.
+    with ThreadPoolExecutor(TYPING_THREADS) as pool:
+        canonicals = dict(zip(contracts, pool.map(canonical, contracts), strict=True))
+    for table in contracts:
+        frame, findings, height = canonicals.pop(table)
         file = plan[table].file
         link = plan[table].link
         if link is not None:
@@ -186,11 +199,8 @@ def build_dataset(
         if file.skipped_rows:
             findings.insert(0, _skipped(table, file))
         report.findings.extend(findings)
-        report.rows_in[table] = file.frame.height + file.skipped_rows
+        report.rows_in[table] = height + file.skipped_rows
         report.rows_kept[table] = 0
-        if release:
-            plan[table] = replace(plan[table], file=file.without_rows())
-        del file
         if not any(f.level == "error" for f in findings):
             typed[table] = frame
 

@@ -62,9 +62,10 @@ class Checked:
     def __reduce__(self):
         """Pickled to reach the audit's own process. Polars pickles a frame holding the
         interpreter lock throughout (0.37 s for a million leads' tables, which every click of
-        every session waits for); its IPC writer lets go of it."""
+        every session waits for); its IPC writer lets go of it. Uncompressed: 0.13 s of one
+        core for those tables, where compressing takes 0.39 s of both."""
         buffer = io.BytesIO()
-        self.frame.write_ipc(buffer, compression="lz4")
+        self.frame.write_ipc(buffer)
         return _checked_from_ipc, (self.table, buffer.getvalue(), self.rules, self.counts)
 
 

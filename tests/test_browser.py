@@ -496,3 +496,39 @@ def test_clicking_a_source_highlights_it(server: str, browser: Browser) -> None:
     expect(clear).to_have_count(0)
     watch.check()
     page.context.close()
+
+
+def test_an_edited_contract_is_in_force_on_every_run(server: str, browser: Browser) -> None:
+    """Edit the contract on the Definitions page: its SLA is the one every page uses, click
+    after click; a second edit replaces it; a contract that cannot be used is refused and the
+    one in force kept."""
+    page, watch = new_page(browser, server)
+    open_app(page, server)
+    sidebar = page.get_by_test_id("stSidebar")
+
+    def use(edited: str) -> None:
+        go(page, "definitions")
+        editor = page.locator(".st-key-contract_editor textarea")
+        editor.fill(edited)
+        editor.blur()
+        settle(page)
+        rerun(page, page.locator(".st-key-contract_apply button").click)
+
+    go(page, "definitions")
+    text = page.locator(".st-key-contract_editor textarea").input_value()
+    assert "follow_up_sla_hours: 24" in text
+    for hours, source in ((6, "Events"), (12, "Email")):
+        use(text.replace("follow_up_sla_hours: 24", f"follow_up_sla_hours: {hours}"))
+        in_use = sidebar.get_by_text(f"SLA in use: {hours} h (the contract's).")
+        expect(in_use).to_be_visible()
+        go(page, "follow_up")
+        expect(metric(page, f"Within {hours} h")).to_be_visible()
+        choose(page, "sources", source)  # a click: the same contract
+        expect(in_use).to_be_visible()
+        expect(metric(page, f"Within {hours} h")).to_be_visible()
+    use("tables: [")
+    refused = page.get_by_text(re.compile("^Not applied, the contract in force is unchanged"))
+    expect(refused).to_be_visible()
+    expect(sidebar.get_by_text("SLA in use: 12 h (the contract's).")).to_be_visible()
+    watch.check()
+    page.context.close()
